@@ -12,9 +12,9 @@ echo "== type check (device side: Moddable typings, no Node)"
 npx --no-install tsc -p tsconfig.device.json || failed_checks=$((failed_checks+1))
 
 echo "== tests"
-# uvu runs every *.test.ts under tests/ (a pattern may narrow it: ./sailau test journal)
-pattern="${1:-\\.test\\.ts$}"
-npx --no-install uvu -r tsx tests "$pattern" 2>&1 | tee "$log"
+# uvu runs every *.test.ts under tests/ (a pattern may narrow it: ./sailau test journal);
+# scripts/uvu-run.cjs ends the process when the suites are done
+node scripts/uvu-run.cjs "${1:-}" 2>&1 | tee "$log"
 uvu_rc=${PIPESTATUS[0]}
 
 total=$(grep -aoE 'Total: +[0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
