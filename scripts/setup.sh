@@ -7,8 +7,9 @@ quiet=0; [ "${1:-}" = "--quiet" ] && quiet=1
 say() { [ $quiet = 1 ] || echo "setup: $*"; }
 
 # Debian packages: PC/SC daemon + virtual reader for the card writer, serial pty pairs,
-# headers for the smart-card binding.
-debs=(pcscd vsmartcard-vpcd libpcsclite-dev pcsc-tools opensc socat)
+# headers for the smart-card binding, a font with the Kazakh letters for the printed
+# protocol, and pdftotext to check it.
+debs=(pcscd vsmartcard-vpcd libpcsclite-dev pcsc-tools opensc socat fonts-dejavu-core poppler-utils)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
