@@ -236,7 +236,13 @@ export function verifyEventPage(page: Uint8Array, crypto: CryptoPort, options: V
     const e = decodeEntry(bytes);
     if (typeof e === 'string') return fail(`entry: ${e}`);
     if (expectSeq === undefined) expectSeq = e.seq;
-    if (e.seq !== expectSeq) return fail(`seq ${e.seq} where ${expectSeq} was due (entry removed, added or reordered)`);
+    if (e.seq !== expectSeq) {
+      const due = expectSeq;
+      // With no fromSeq the first entry's own seq set what was due, so it is as suspect as
+      // this one: name the seq the first entry should have had, not one past the page.
+      if (i === 1 && options.fromSeq === undefined) expectSeq = e.seq - 1;
+      return fail(`seq ${e.seq} where ${due} was due (entry removed, added or reordered)`);
+    }
     if (prev === undefined && e.seq === 1) { prev = ZERO_HASH; anchored = true; }
     if (prev !== undefined && !bytesEqual(e.prev, prev)) return fail(i === 0 ? 'prev does not match the hash given for the entry before' : `prev is not the hash of entry ${e.seq - 1}: one of the two was altered`);
     hash = entryHash(crypto, bytes);
