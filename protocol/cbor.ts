@@ -23,9 +23,9 @@ export type CborValue =
   | CborObject
   | CborMap;
 export interface CborArray extends Array<CborValue> {}
-/** A map whose keys are all text strings decodes to a plain object. */
+/** A map whose keys are all text strings (and no value is undefined) decodes to a plain object. */
 export interface CborObject { [key: string]: CborValue }
-/** A map with any non-text key decodes to a Map. */
+/** A map with any non-text key, or any undefined value, decodes to a Map. */
 export type CborMap = Map<CborValue, CborValue>;
 
 export const MAX_DEPTH = 24;
@@ -90,6 +90,9 @@ function encodeInto(w: Writer, v: CborValue, depth: number): void {
       w.head(1, n);
     }
   } else if (typeof v === 'string') {
+    // utf8Encode turns a lone surrogate into U+FFFD: two different strings would share one
+    // encoding (and one signature), so such a string is refused instead.
+    if (!isWellFormed(v)) throw new ProtocolError('cbor-unsupported', 'text with a lone surrogate is not encodable as UTF-8');
     const b = utf8Encode(v);
     w.head(3, b.length); w.bytes(b);
   } else if (v instanceof Uint8Array) {
@@ -99,12 +102,31 @@ function encodeInto(w: Writer, v: CborValue, depth: number): void {
     for (const item of v) encodeInto(w, item, depth + 1);
   } else if (v instanceof Map) {
     encodeEntries(w, [...v.entries()], depth);
-  } else if (typeof v === 'object') {
+  } else if (typeof v === 'object' && isPlainObject(v)) {
     // Object properties whose value is undefined are left out, as JSON does: optional fields.
     encodeEntries(w, Object.keys(v).filter((k) => v[k] !== undefined).map((k) => [k, v[k]]), depth);
   } else {
     throw new ProtocolError('cbor-unsupported', `cannot encode a ${typeof v}`);
   }
+}
+
+/** Only plain objects are maps: a Date, an ArrayBuffer or a Uint16Array would otherwise encode as a map of its own keys. */
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** String.prototype.isWellFormed is ES2024; XS's ES2022 profile may not have it. */
+function isWellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff) return false;
+    const d = s.charCodeAt(i + 1);
+    if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
 }
 
 function encodeEntries(w: Writer, entries: [CborValue, CborValue][], depth: number): void {
@@ -133,7 +155,7 @@ class Reader {
   byte(): number { this.need(1); return this.b[this.pos++]; }
 }
 
-function readArgument(r: Reader, info: number): number | bigint {
+function readArgument(r: Reader, info: number, major: number): number | bigint {
   if (info < 24) return info;
   let n: number;
   if (info === 24) { n = r.byte(); if (n < 24) throw nonCanonical(r); return n; }
@@ -149,7 +171,9 @@ function readArgument(r: Reader, info: number): number | bigint {
     if (big < 0x100000000n) throw nonCanonical(r);
     return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
   }
-  if (info === 31) throw new ProtocolError('cbor-unsupported', `indefinite length at offset ${r.pos - 1}`);
+  // Additional information 31 means "indefinite length" only for strings, arrays and maps
+  // (outside the profile); on an integer it is malformed (RFC 8949 §3.2.4).
+  if (info === 31 && major >= 2 && major <= 5) throw new ProtocolError('cbor-unsupported', `indefinite length at offset ${r.pos - 1}`);
   throw new ProtocolError('cbor-malformed', `reserved additional information ${info} at offset ${r.pos - 1}`);
 }
 
@@ -157,8 +181,8 @@ function nonCanonical(r: Reader): ProtocolError {
   return new ProtocolError('cbor-not-deterministic', `integer head not in shortest form before offset ${r.pos}`);
 }
 
-function readLength(r: Reader, info: number): number {
-  const n = readArgument(r, info);
+function readLength(r: Reader, info: number, major: number): number {
+  const n = readArgument(r, info, major);
   if (typeof n === 'bigint') throw new ProtocolError('cbor-truncated', 'length beyond the input');
   return n;
 }
@@ -170,29 +194,29 @@ function decodeItem(r: Reader, depth: number): CborValue {
   const major = ib >> 5;
   const info = ib & 31;
   switch (major) {
-    case 0: return readArgument(r, info);
+    case 0: return readArgument(r, info, major);
     case 1: {
-      const n = readArgument(r, info);
+      const n = readArgument(r, info, major);
       if (typeof n === 'bigint') return -1n - n;
       const v = -1 - n;
       return Number.isSafeInteger(v) ? v : -1n - BigInt(n);
     }
     case 2: case 3: {
-      const len = readLength(r, info);
+      const len = readLength(r, info, major);
       r.need(len);
       const slice = r.b.slice(r.pos, r.pos + len);
       r.pos += len;
       return major === 2 ? slice : utf8Decode(slice);
     }
     case 4: {
-      const len = readLength(r, info);
+      const len = readLength(r, info, major);
       r.need(len); // every item takes at least one byte: refuse lengths the input cannot hold
       const out: CborValue[] = [];
       for (let i = 0; i < len; i++) out.push(decodeItem(r, depth + 1));
       return out;
     }
     case 5: {
-      const len = readLength(r, info);
+      const len = readLength(r, info, major);
       r.need(len * 2);
       const keys: CborValue[] = [];
       const vals: CborValue[] = [];
@@ -210,7 +234,11 @@ function decodeItem(r: Reader, depth: number): CborValue {
         prevKey = keyBytes;
         if (typeof k !== 'string') allText = false;
         keys.push(k);
-        vals.push(decodeItem(r, depth + 1));
+        const val = decodeItem(r, depth + 1);
+        // An object leaves out fields whose value is undefined when encoded, so such a map
+        // decodes to a Map: re-encoding then gives back the same bytes.
+        if (val === undefined) allText = false;
+        vals.push(val);
       }
       if (allText) {
         const obj: CborObject = {};
@@ -229,6 +257,7 @@ function decodeItem(r: Reader, depth: number): CborValue {
       if (info === 22) return null;
       if (info === 23) return undefined;
       if (info >= 25 && info <= 27) throw new ProtocolError('cbor-unsupported', `float at offset ${start}`);
+      if (info >= 28 && info <= 30) throw new ProtocolError('cbor-malformed', `reserved additional information ${info} at offset ${start}`);
       throw new ProtocolError('cbor-unsupported', `simple value ${info} at offset ${start}`);
   }
 }

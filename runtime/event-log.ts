@@ -239,8 +239,8 @@ export function verifyEventPage(page: Uint8Array, crypto: CryptoPort, options: V
     if (e.seq !== expectSeq) {
       const due = expectSeq;
       // With no fromSeq the first entry's own seq set what was due, so it is as suspect as
-      // this one: name the seq the first entry should have had, not one past the page.
-      if (i === 1 && options.fromSeq === undefined) expectSeq = e.seq - 1;
+      // this one: name the lower of the two, never one past the page.
+      if (i === 1 && options.fromSeq === undefined) expectSeq = Math.min(due, e.seq);
       return fail(`seq ${e.seq} where ${due} was due (entry removed, added or reordered)`);
     }
     if (prev === undefined && e.seq === 1) { prev = ZERO_HASH; anchored = true; }
