@@ -17,7 +17,7 @@
 
 import type { CryptoPort, FlashPort } from './ports';
 import { ProtocolError, readU16BE, readU32BE, writeU16BE, writeU32BE } from '../protocol/bytes';
-import { crc32 } from './journal/crc32';
+import { crc32 } from '../protocol/crc32';
 
 export interface JournalRecord { seq: number; tag: number; data: Uint8Array }
 

@@ -6,7 +6,7 @@ import { SimFlash } from '../runtime/flash/sim';
 import { Journal, JournalCorruptError, JournalError, JournalFullError, StateCell } from '../runtime/journal';
 import { nobleCrypto } from '../protocol/crypto/noble';
 import { toHex, utf8Encode } from '../protocol/bytes';
-import { crc32 } from '../runtime/journal/crc32';
+import { crc32 } from '../protocol/crc32';
 
 const crypto = nobleCrypto;
 const bytes = (n: number, seed = n) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7) & 0xff);

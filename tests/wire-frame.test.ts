@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { crc32 } from '../protocol/wire/crc32';
+import { crc32 } from '../protocol/crc32';
 import { cobsDecode, cobsEncode, cobsMaxEncodedLength } from '../protocol/wire/cobs';
 import {
   DROP_REASONS, FRAME_VERSION, FrameDecoder, FrameKind, MAX_PAYLOAD, encodeFrame, maxWireFrameLength, type Frame,

@@ -9,7 +9,7 @@
 
 import { ProtocolError } from '../bytes';
 import { cobsDecode, cobsEncodeInto, cobsMaxEncodedLength } from './cobs';
-import { crc32 } from './crc32';
+import { crc32 } from '../crc32';
 
 /** The version byte of every frame this code sends and the only one it accepts. */
 export const FRAME_VERSION = 1;
@@ -63,7 +63,7 @@ export function encodeFrame(kind: FrameKind, payload: Uint8Array, maxPayload = M
   raw[0] = FRAME_VERSION;
   raw[1] = kind;
   raw.set(payload, FRAME_HEADER_BYTES);
-  const c = crc32(raw, 0, raw.length - FRAME_CRC_BYTES);
+  const c = crc32(raw, 0, 0, raw.length - FRAME_CRC_BYTES);
   const p = raw.length - FRAME_CRC_BYTES;
   raw[p] = c >>> 24; raw[p + 1] = (c >>> 16) & 0xff; raw[p + 2] = (c >>> 8) & 0xff; raw[p + 3] = c & 0xff;
   const out = new Uint8Array(cobsMaxEncodedLength(raw.length) + 2);
@@ -164,7 +164,7 @@ export class FrameDecoder {
     if (raw.length > FRAME_HEADER_BYTES + this.maxPayload + FRAME_CRC_BYTES) { this.drop('oversize', len); return; }
     const p = raw.length - FRAME_CRC_BYTES;
     const sent = ((raw[p] << 24) | (raw[p + 1] << 16) | (raw[p + 2] << 8) | raw[p + 3]) >>> 0;
-    if (crc32(raw, 0, p) !== sent) { this.drop('crc', len); return; }
+    if (crc32(raw, 0, 0, p) !== sent) { this.drop('crc', len); return; }
     if (raw[0] !== FRAME_VERSION) { this.drop('version', len); return; }
     const kind = raw[1];
     if (!isFrameKind(kind)) { this.drop('kind', len); return; }
