@@ -305,6 +305,20 @@ export function verifyVote(crypto: CryptoPort, voteBytes: Uint8Array, activation
   return v;
 }
 
+/**
+ * Verifies a vote on its own: structure, version, signer's key, signature. For the precinct's
+ * count of an accumulator's read-out, which holds votes without their activations (the
+ * accumulator verified each activation when it took the card); the vote stays bound to its
+ * activation by the signed activation hash, which is also the HPKE aad.
+ */
+export function verifyVoteSignature(crypto: CryptoPort, voteBytes: Uint8Array, policy: VotePolicy): VoteRecord {
+  const v = decodeVoteRecord(voteBytes);
+  const terminal = policy.terminals.find((k) => bytesEqual(keyIdOf(crypto, k), v.terminalKeyId));
+  if (!terminal) fail('unknown-terminal', 'vote signed by a key this device does not trust');
+  if (!crypto.ed25519Verify(v.signature, concatBytes(VOTE_DOMAIN, encodeCbor(voteBody(v))), terminal)) fail('bad-signature', 'vote signature does not verify');
+  return v;
+}
+
 /** Both records of a voted card, each fully verified. */
 export function verifyVotedCard(crypto: CryptoPort, activationBytes: Uint8Array, voteBytes: Uint8Array, policy: ActivationPolicy & VotePolicy): { activation: Activation; vote: VoteRecord } {
   const activation = verifyActivation(crypto, activationBytes, policy);
