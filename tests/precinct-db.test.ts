@@ -30,9 +30,10 @@ test('reopening applies nothing twice; settings persist', () => {
 test('migrations upgrade an older database in order, each with its schema_version row', () => {
   const t = tempDb();
   t.db.close();
-  const extra = { version: 2, description: 'test: a later migration', sql: 'ALTER TABLE settings ADD COLUMN note TEXT' };
+  const next = MIGRATIONS.at(-1)!.version + 1;
+  const extra = { version: next, description: 'test: a later migration', sql: 'ALTER TABLE settings ADD COLUMN note TEXT' };
   const db = openPrecinctDb(t.path, { migrations: [...MIGRATIONS, extra] });
-  assert.is(schemaVersion(db), 2);
+  assert.is(schemaVersion(db), next);
   assert.ok((db.pragma('table_info(settings)') as { name: string }[]).some((c) => c.name === 'note'));
   db.close();
   // the old program refuses the newer file rather than misreading it
@@ -43,10 +44,11 @@ test('migrations upgrade an older database in order, each with its schema_versio
 test('a failing migration leaves the database at the previous version', () => {
   const t = tempDb();
   t.db.close();
-  const broken = { version: 2, description: 'broken', sql: 'CREATE TABLE x (a INTEGER); INSERT INTO nowhere VALUES (1);' };
+  const last = MIGRATIONS.at(-1)!.version;
+  const broken = { version: last + 1, description: 'broken', sql: 'CREATE TABLE x (a INTEGER); INSERT INTO nowhere VALUES (1);' };
   assert.throws(() => openPrecinctDb(t.path, { migrations: [...MIGRATIONS, broken] }));
   const db = openPrecinctDb(t.path);
-  assert.is(schemaVersion(db), 1);
+  assert.is(schemaVersion(db), last);
   assert.is(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'x'").pluck().get(), 0);
   db.close();
   t.dispose();

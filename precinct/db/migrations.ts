@@ -95,4 +95,52 @@ CREATE TRIGGER event_log_no_delete BEFORE DELETE ON event_log
 BEGIN SELECT RAISE(ABORT, 'event_log is append-only'); END;
 `,
   },
+  {
+    version: 2,
+    description: 'device control: link addresses, self-test reports, zero reports, collected device data, code sets',
+    sql: `
+-- How each enrolled device is reached and what it said it was at commissioning.
+CREATE TABLE device_links (
+  device_id        TEXT PRIMARY KEY REFERENCES devices (device_id),
+  address          TEXT NOT NULL,                 -- tcp:<host>:<port> or serial:<path>
+  firmware_version TEXT NOT NULL,
+  firmware_hash    BLOB NOT NULL CHECK (length(firmware_hash) = 32),
+  commissioned_at  TEXT NOT NULL,
+  provisioned      TEXT NOT NULL DEFAULT '{}'     -- JSON: what was provisioned, what is missing
+) STRICT;
+
+-- The morning self-test (001 §4): one row per run of the whole precinct; report is JSON
+-- (precinct/morning.ts SelfTestSummary).
+CREATE TABLE self_test_reports (
+  report_id   INTEGER PRIMARY KEY,
+  made_at     TEXT NOT NULL,
+  outcome     TEXT NOT NULL CHECK (outcome IN ('passed', 'failed', 'needs-operator')),
+  report      TEXT NOT NULL
+) STRICT;
+
+-- The zero report printed before opening (VVSG 2.0 1.1.3-B): JSON per device.
+CREATE TABLE zero_reports (
+  report_id   INTEGER PRIMARY KEY,
+  made_at     TEXT NOT NULL,
+  all_zero    INTEGER NOT NULL CHECK (all_zero IN (0, 1)),
+  report      TEXT NOT NULL
+) STRICT;
+
+-- What each device delivered after close (results.read), raw, for counting (001 §17).
+CREATE TABLE device_data (
+  device_id    TEXT PRIMARY KEY REFERENCES devices (device_id),
+  collected_at TEXT NOT NULL,
+  record_count INTEGER NOT NULL CHECK (record_count >= 0),
+  records      BLOB NOT NULL,                     -- deterministic CBOR array of byte strings
+  fingerprint  BLOB NOT NULL CHECK (length(fingerprint) = 32)
+) STRICT;
+
+-- Verification-code share of each code-showing device (precinct/code-sets.ts bitmaps).
+CREATE TABLE device_code_sets (
+  device_id TEXT PRIMARY KEY REFERENCES devices (device_id),
+  count     INTEGER NOT NULL CHECK (count > 0),
+  bitmap    BLOB NOT NULL CHECK (length(bitmap) = 1250)
+) STRICT;
+`,
+  },
 ];
