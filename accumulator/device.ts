@@ -7,7 +7,8 @@
 // Storage: a journal (runtime/journal) for the device's state cells and its event log, and a
 // separate slot region for the votes. The count of record is the number of stored slots.
 
-import { ProtocolError, bytesEqual, concatBytes, constantTimeEqual, utf8Encode } from '../protocol/bytes';
+import { checkStartVerifier } from '../protocol/start-password';
+import { ProtocolError, bytesEqual } from '../protocol/bytes';
 import { decodeCbor, encodeCbor, type CborObject, type CborValue } from '../protocol/cbor';
 import { CardRecordError, verifyActivation, verifyVote, type CardRefusal } from '../protocol/card/records';
 import { selectApdu } from '../protocol/card/apdu';
@@ -88,19 +89,11 @@ const TAG_COUNTERS = 4;
 const PHASE_OPEN = 2;
 const PHASE_CLOSED = 3;
 
-const PASSWORD_DOMAIN = utf8Encode('sailau/start-password/v1');
 /** Journal bytes kept for state changes (phase, keys) once the event log has filled the rest. */
 const JOURNAL_RESERVE_BYTES = 1024;
 /** Answers stay below the envelope limit with room for the map around them. */
 const RESULTS_PAGE_BYTES = 3800;
 
-/**
- * The value `open` compares the start password with: SHA-256("sailau/start-password/v1" ‖ 0x00 ‖
- * election fingerprint ‖ password). The precinct computer sends it with accumulator.load-keys.
- */
-export function startPasswordCheck(crypto: CryptoPort, fingerprint: Uint8Array, password: Uint8Array): Uint8Array {
-  return crypto.sha256(concatBytes(PASSWORD_DOMAIN, Uint8Array.of(0), fingerprint, password));
-}
 
 interface ElectionInfo { fingerprint: Uint8Array; precinct: number; electionId: string }
 interface KeySet { issuers: Uint8Array[]; terminals: Uint8Array[]; portableBallots: Uint8Array[]; passwordCheck: Uint8Array }
@@ -344,29 +337,29 @@ export class Accumulator {
     return { received: buf.received, electionId: info.fingerprint };
   }
 
-  loadKeys(b: { issuers: Uint8Array[]; terminals: Uint8Array[]; portableBallots: Uint8Array[]; startPasswordCheck: Uint8Array }): ResponseOf<typeof LoadKeys> {
+  loadKeys(b: { issuers: Uint8Array[]; terminals: Uint8Array[]; portableBallots: Uint8Array[]; startPasswordCommitment: Uint8Array }): ResponseOf<typeof LoadKeys> {
     this.requireState('accumulator.load-keys', ['loaded', 'unconfigured', 'open']);
     if (!this.election) throw this.refusedCommand('accumulator.load-keys', 'load the election first');
     if (b.terminals.length + b.portableBallots.length === 0) throw new RpcError('bad-request', 'no terminal or portable ballot key');
     // While open, only additions: a terminal or portable ballot commissioned during the day (a
     // replacement, 001 §14). Issuers and the password check stay; no key is withdrawn.
     const old = this.keys;
-    if (this.state === 'open' && (!old || !sameKeys(old.issuers, b.issuers) || !bytesEqual(old.passwordCheck, b.startPasswordCheck)
+    if (this.state === 'open' && (!old || !sameKeys(old.issuers, b.issuers) || !bytesEqual(old.passwordCheck, b.startPasswordCommitment)
       || !includesAll(b.terminals, old.terminals) || !includesAll(b.portableBallots, old.portableBallots))) {
       throw this.refusedCommand('accumulator.load-keys', 'while open, terminal and portable ballot keys may only be added');
     }
-    new StateCell(this.journal, TAG_KEYS).set(encodeCbor([b.issuers, b.terminals, b.portableBallots, b.startPasswordCheck]));
-    this.keys = { issuers: b.issuers.map((k) => k.slice()), terminals: b.terminals.map((k) => k.slice()), portableBallots: b.portableBallots.map((k) => k.slice()), passwordCheck: b.startPasswordCheck.slice() };
+    new StateCell(this.journal, TAG_KEYS).set(encodeCbor([b.issuers, b.terminals, b.portableBallots, b.startPasswordCommitment]));
+    this.keys = { issuers: b.issuers.map((k) => k.slice()), terminals: b.terminals.map((k) => k.slice()), portableBallots: b.portableBallots.map((k) => k.slice()), passwordCheck: b.startPasswordCommitment.slice() };
     if (this.state === 'open') this.record(EVENTS.decisionRecorded, 'success', 'terminal keys added');
     this.show();
     return { state: this.state, keys: b.issuers.length + b.terminals.length + b.portableBallots.length };
   }
 
-  open(password: Uint8Array): ResponseOf<typeof Open> {
+  /** `verifier`: the start password's scrypt verifier (protocol/start-password.ts), sent by the precinct computer. */
+  open(verifier: Uint8Array): ResponseOf<typeof Open> {
     this.requireState('open', ['loaded']);
     if (!this.selfTestPassed) throw this.refusedCommand('open', 'run a passing self-test first');
-    const check = startPasswordCheck(this.p.crypto, this.election!.fingerprint, password);
-    if (!constantTimeEqual(check, this.keys!.passwordCheck)) {
+    if (!checkStartVerifier(this.p.crypto, this.keys!.passwordCheck, verifier)) {
       this.badPasswords++;
       this.record(EVENTS.openRefusedBadPassword, 'failure', `attempt ${this.badPasswords}`);
       throw new RpcError('unauthorized', 'wrong start password');

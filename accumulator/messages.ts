@@ -21,8 +21,8 @@ export const LoadKeys = defineMessage('accumulator.load-keys', record({
   terminals: arrayOf(key32, { max: MAX_TERMINAL_KEYS }),
   /** Ed25519 keys of the precinct's portable ballots. */
   portableBallots: arrayOf(key32, { max: MAX_PORTABLE_KEYS }),
-  /** startPasswordCheck(fingerprint, password): what `open` compares the password with. */
-  startPasswordCheck: key32,
+  /** startPasswordCommitment(verifier) (protocol/start-password.ts): what `open` is checked against. */
+  startPasswordCommitment: key32,
 }), record({
   state: text({ minBytes: 1, maxBytes: 32 }),
   keys: uint(),

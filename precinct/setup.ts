@@ -11,7 +11,6 @@ import { bytesEqual, fromHex, toHex } from '../protocol/bytes';
 import { encodeCbor } from '../protocol/cbor';
 import type { CryptoPort, EntropyPort } from '../protocol/crypto/port';
 import { verifySignedElection, ElectionError, type ElectionDefinition } from '../protocol/election/index';
-import { startPasswordCheck } from '../accumulator/device';
 import type { PrecinctDb } from './db/open';
 import { getSetting, setSetting } from './db/open';
 import type { Clock } from './db/clock';
@@ -20,7 +19,7 @@ import { eventLog } from './event-log';
 import { PrecinctError } from './errors';
 import { importRegister, voterCount, type ImportReport } from './register';
 import { CODE_BITMAP_BYTES, CODE_SPACE, DEVICE_DAY_CAPACITY, countCodes, hasCode, uniformBelow } from './code-sets';
-import { createElectionKey, checkStartPassword, decodeSealedElectionKey } from './keys/election-key';
+import { createElectionKey, decodeSealedElectionKey } from './keys/election-key';
 import { envelopeSheet } from './keys/envelope-sheet';
 import { keyFingerprint } from './keys/fingerprint';
 import {
@@ -41,7 +40,6 @@ export const SETTING = {
   authorityKeys: 'authority-public-keys',
   identity: 'precinct-identity',
   sealedElectionKey: 'sealed-election-key',
-  accumulatorPasswordCheck: 'accumulator-password-check',
   phase: 'day-phase',
   chairmanKey: 'chairman-public-key',
 } as const;
@@ -106,11 +104,6 @@ export async function createPrecinct(input: CreatePrecinctInput): Promise<Create
   const identityFile = await sealPrecinctIdentity(crypto, identity, input.operatorPassphrase, { logN: input.logN });
   const key = await createElectionKey(crypto, entropy, verified.fingerprint, { logN: input.logN });
   const password = key.startPassword.take();
-  // The accumulator checks SHA-256(label || fingerprint || V) (accumulator/device.ts); V is only
-  // computable with the password, so its check value is made now, while the password is in hand.
-  const verifier = await checkStartPassword(crypto, key.sealed, password, verified.fingerprint);
-  const accCheck = startPasswordCheck(crypto, verified.fingerprint, verifier);
-  verifier.fill(0);
   const sheet = envelopeSheet(crypto, {
     electionId: def.electionId, title: def.title, electionDate: def.date, precinct: def.precinct,
     electionFingerprint: verified.fingerprint, electionPublicKey: key.publicKey, sealedOn: clock().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
@@ -126,7 +119,6 @@ export async function createPrecinct(input: CreatePrecinctInput): Promise<Create
     setSetting(db, SETTING.authorityKeys, input.authorityKeys.map(toHex).join(','));
     setSetting(db, SETTING.identity, toHex(identityFile));
     setSetting(db, SETTING.sealedElectionKey, toHex(key.sealed));
-    setSetting(db, SETTING.accumulatorPasswordCheck, toHex(accCheck));
     setSetting(db, SETTING.phase, 'setup');
     eventLog(db, clock).append({ event: 'precinct-created', disposition: 'ok', detail: {
       precinct: def.precinct, electionId: def.electionId, fingerprint: toHex(verified.fingerprint),
@@ -372,7 +364,7 @@ export async function provisionAccumulatorKeys(w: DeviceWork, deviceId: string):
   }
   const r = await accumulatorLoadKeys(w.pool.link(deviceId), {
     issuers: [precinctIdentityPublic(db).issuingPublicKey], terminals, portableBallots,
-    startPasswordCheck: fromHex(setting(db, SETTING.accumulatorPasswordCheck)),
+    startPasswordCommitment: decodeSealedElectionKey(sealedElectionKey(db)).verifierCommitment,
   });
   return { what: `keys of ${deviceId}`, ok: true, detail: `${r.keys} keys (${terminals.length} terminals, ${portableBallots.length} portable ballots)` };
 }

@@ -7,7 +7,8 @@ import { createActivation, sealVote, type Selection } from '../protocol/card/rec
 import { encodeElection, electionFingerprint } from '../protocol/election/encoding';
 import { encodeSignedElection, signElection } from '../protocol/election/signed';
 import type { ElectionDefinition } from '../protocol/election/model';
-import { Accumulator, startPasswordCheck, type AccumulatorLayout } from '../accumulator/device';
+import { Accumulator, type AccumulatorLayout } from '../accumulator/device';
+import { startPasswordCommitment } from '../protocol/start-password';
 import type { AccumulatorScreen } from '../accumulator/screens';
 import type { CardReaderPort, ClockPort, DisplayPort, FlashPort, SoundPort } from '../runtime/ports';
 import { VirtualClock } from '../runtime/virtual-clock';
@@ -28,7 +29,8 @@ export function seeded(crypto: CryptoPort, label: string): EntropyPort {
 }
 
 export const PRECINCT = 7;
-export const PASSWORD = utf8Encode('SEALED-START-PASSWORD');
+/** The start password's verifier as the precinct computer sends it at open (32 bytes; protocol/start-password.ts). */
+export const PASSWORD = new Uint8Array(32).fill(0x5a);
 
 export function definition(precinct = PRECINCT, electionId = 'ACC-TEST'): ElectionDefinition {
   const t = (s: string) => ({ kk: s, ru: s });
@@ -129,7 +131,7 @@ export function makeAccumulator(f: Fixture, flash: FlashPort, reader: CardReader
 export async function configureAndOpen(f: Fixture, rig: Rig): Promise<void> {
   const { acc, clock } = rig;
   acc.loadElection(f.signedElection.length, 0, f.signedElection);
-  acc.loadKeys({ issuers: [f.issuerPublic], terminals: [f.terminalPublic], portableBallots: [f.portablePublic], startPasswordCheck: startPasswordCheck(f.crypto, f.fingerprint, PASSWORD) });
+  acc.loadKeys({ issuers: [f.issuerPublic], terminals: [f.terminalPublic], portableBallots: [f.portablePublic], startPasswordCommitment: startPasswordCommitment(f.crypto, PASSWORD) });
   acc.startSelfTest();
   await settle(clock);
   acc.open(PASSWORD);

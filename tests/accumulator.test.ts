@@ -18,7 +18,7 @@ import { RpcServer } from '../protocol/wire/rpc';
 import { decodeResponse, encodeRequest, RpcError } from '../protocol/wire/envelope';
 import type { CborValue } from '../protocol/cbor';
 import { Counters, accumulatorRegistry } from '../accumulator/messages';
-import { startPasswordCheck } from '../accumulator/device';
+import { startPasswordCommitment } from '../protocol/start-password';
 import { serveAccumulator } from '../accumulator/link';
 import { Identify, Status } from '../protocol/wire/messages';
 import { SessionClient } from '../protocol/session';
@@ -275,7 +275,7 @@ test('states over the wire: unconfigured → loaded → open → closed; wrong-s
   const done = call('load-election', { total: el.length, offset: half, chunk: el.subarray(half) }) as { electionId: Uint8Array };
   assert.ok(bytesEqual(done.electionId, f.fingerprint));
   assert.is((call('status') as { state: string }).state, 'unconfigured', 'keys still missing');
-  call('accumulator.load-keys', { issuers: [f.issuerPublic], terminals: [f.terminalPublic], portableBallots: [], startPasswordCheck: startPasswordCheck(crypto, f.fingerprint, PASSWORD) });
+  call('accumulator.load-keys', { issuers: [f.issuerPublic], terminals: [f.terminalPublic], portableBallots: [], startPasswordCommitment: startPasswordCommitment(crypto, PASSWORD) });
   assert.is((call('status') as { state: string }).state, 'loaded');
   assert.is(code(() => call('open', { password: PASSWORD })), 'wrong-state', 'no self-test yet');
   assert.equal(call('self-test.run'), { run: 1 });
@@ -391,22 +391,22 @@ test('over an authenticated session on a link: identify, counters, status; an un
 test('while open, keys may only be added (a replacement terminal): its votes are then taken; other changes refused', async () => {
   const s = await openRig('rekey');
   const call = wire(s.acc);
-  const check = startPasswordCheck(crypto, f.fingerprint, PASSWORD);
+  const check = startPasswordCommitment(crypto, PASSWORD);
   const newTerminal = seeded(crypto, 'new-terminal').randomBytes(32);
   const newPublic = crypto.ed25519PublicKey(newTerminal);
   const fromNew = votedRecords(f, seeded(crypto, 'rekey-voter'), { terminal: newTerminal });
   assert.equal(await insert(s, await cardWith(fromNew)), { result: 'refused', reason: 'unknown-terminal' });
   // dropping a terminal, changing the issuer or the password check: refused
   for (const body of [
-    { issuers: [f.issuerPublic], terminals: [newPublic], portableBallots: [f.portablePublic], startPasswordCheck: check },
-    { issuers: [f.terminalPublic], terminals: [f.terminalPublic, newPublic], portableBallots: [f.portablePublic], startPasswordCheck: check },
-    { issuers: [f.issuerPublic], terminals: [f.terminalPublic, newPublic], portableBallots: [f.portablePublic], startPasswordCheck: new Uint8Array(32) },
+    { issuers: [f.issuerPublic], terminals: [newPublic], portableBallots: [f.portablePublic], startPasswordCommitment: check },
+    { issuers: [f.terminalPublic], terminals: [f.terminalPublic, newPublic], portableBallots: [f.portablePublic], startPasswordCommitment: check },
+    { issuers: [f.issuerPublic], terminals: [f.terminalPublic, newPublic], portableBallots: [f.portablePublic], startPasswordCommitment: new Uint8Array(32) },
   ]) assert.is(code(() => call('accumulator.load-keys', body)), 'wrong-state');
-  call('accumulator.load-keys', { issuers: [f.issuerPublic], terminals: [f.terminalPublic, newPublic], portableBallots: [f.portablePublic], startPasswordCheck: check });
+  call('accumulator.load-keys', { issuers: [f.issuerPublic], terminals: [f.terminalPublic, newPublic], portableBallots: [f.portablePublic], startPasswordCommitment: check });
   assert.equal(await insert(s, await cardWith(fromNew)), { result: 'accepted', recovered: false });
   assert.is((await insert(s, await cardWith(votedRecords(f, seeded(crypto, 'old-terminal-voter'))))).result, 'accepted');
   call('close');
-  assert.is(code(() => call('accumulator.load-keys', { issuers: [f.issuerPublic], terminals: [f.terminalPublic, newPublic], portableBallots: [], startPasswordCheck: check })), 'wrong-state');
+  assert.is(code(() => call('accumulator.load-keys', { issuers: [f.issuerPublic], terminals: [f.terminalPublic, newPublic], portableBallots: [], startPasswordCommitment: check })), 'wrong-state');
 });
 
 test('a full event-log journal does not stop voting: votes go on into their own region, the status says so', async () => {

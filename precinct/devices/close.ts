@@ -133,9 +133,10 @@ export function storedDeviceData(db: PrecinctDb, deviceId: string): StoredDevice
 }
 
 /**
- * What counting takes (precinct/count/types.ts Delivery) from the stored data. An accumulator's
- * or portable ballot's record must carry the card's activation with its vote, as CBOR
- * [activation, vote] or { activation, vote }; a record that does not is refused
+ * What counting takes (precinct/count/types.ts Delivery) from the stored data. An accumulator
+ * reads out bare vote records (it checked each card's activation when it took the card and
+ * never reads activations out); a portable ballot's record carries its own activation with the
+ * vote, as CBOR [activation, vote] or { activation, vote }, and one that does not is refused
  * (count-records-format) rather than guessed at. A terminal holds no votes: its one record is
  * its count of votes written to cards.
  */
@@ -145,7 +146,7 @@ export function collectedDeliveries(db: PrecinctDb): Delivery[] {
     const data = storedDeviceData(db, d.deviceId);
     if (!data) continue;
     if (d.kind === 'terminal') out.push({ deviceId: d.deviceId, kind: 'terminal', votesWritten: terminalVotes(d.deviceId, data.records) });
-    else if (d.kind === 'accumulator') out.push({ deviceId: d.deviceId, kind: 'accumulator', records: data.records.map((r, i) => storedVote(d.deviceId, i, r)), reportedCount: data.records.length });
+    else if (d.kind === 'accumulator') out.push({ deviceId: d.deviceId, kind: 'accumulator', records: data.records.map((vote) => ({ vote })), reportedCount: data.records.length });
     else if (d.kind === 'portable-ballot') {
       const marked = (db.prepare("SELECT count(*) AS n FROM home_applications WHERE status = 'voted'").get() as { n: number }).n;
       out.push({ deviceId: d.deviceId, kind: 'portable-ballot', records: data.records.map((r, i) => storedVote(d.deviceId, i, r)), markedVoters: marked });

@@ -8,7 +8,9 @@ export type ScreenId =
   | 'waiting' | 'checking' | 'refused'
   | 'language' | 'contest' | 'confirm-choice' | 'review' | 'final-confirm'
   | 'inactivity-alert'
-  | 'writing' | 'thanks' | 'code' | 'take-card' | 'write-failed';
+  | 'writing' | 'thanks' | 'code' | 'take-card' | 'write-failed'
+  /** The terminal itself is not taking voters (not configured, not yet open, closed): terminal/service-screens. */
+  | 'out-of-service';
 
 /** A piece of text and its role, which sets its style (size, weight, colour). */
 export interface ScreenText {
