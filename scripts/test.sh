@@ -22,7 +22,10 @@ passed=$(grep -aoE 'Passed: +[0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || ech
 skipped=$(grep -aoE 'Skipped: +[0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
 total=${total:-0}; passed=${passed:-0}; skipped=${skipped:-0}
 failed=$((total - passed - skipped))
-# a crashed test file (uvu exits non-zero without counting it) is a failure too
+# a test file that failed to load counts as one failure; any other crash (uvu exits
+# non-zero without counting it) as one more
+load_failures=$(grep -ac '\[test runner\] .* failed to load:' "$log" || true)
+failed=$((failed + ${load_failures:-0}))
 if [ "$uvu_rc" != 0 ] && [ "$failed" -le 0 ]; then failed=1; fi
 passed=$((passed + 2 - failed_checks)); failed=$((failed + failed_checks))
 

@@ -7,6 +7,21 @@ import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ProtocolError } from '../bytes';
 import type { CryptoPort } from './port';
 
+// The devices keep no precomputed base-point table. noble builds one on the first Ed25519
+// or X25519 key operation (window 6: 1,408 points, about 7,150 heap slots = 112 KiB at 16 B
+// a slot, plus ~240 KiB of bigint and array storage, and 12.8 M XS compute to build): more
+// than a whole device's heap. Window 1 selects noble's table-less paths (a 32-point
+// constant-time table per secret multiplication, width-4 wNAF for verification); in XS that
+// costs about +2.1 M compute per signature, +1.0 M per verification and per X25519 public
+// key, nothing for X25519 agreement. Measured in docs/xs-budgets.md (bench/xs-budgets.ts
+// --windows). The devices are the hosts without WebCrypto (xsnap has none, and
+// hosts/moddable/globals deliberately supplies none); Node keeps noble's default table,
+// where memory is plentiful and the table makes signing ~10x faster.
+const hasWebCrypto = typeof (globalThis as { crypto?: { getRandomValues?: unknown } }).crypto?.getRandomValues === 'function';
+/** noble's base-point window here: 1 (no table) on the devices, noble's own 6 elsewhere. */
+export const NOBLE_BASE_WINDOW = hasWebCrypto ? 6 : 1;
+if (!hasWebCrypto) ed25519.Point.BASE.precompute(1);
+
 function allZero(b: Uint8Array): boolean {
   let d = 0;
   for (let i = 0; i < b.length; i++) d |= b[i];

@@ -9,6 +9,8 @@ declare module '@agoric/xsnap' {
   export interface XsnapWorker {
     evaluate(code: string): Promise<{ meterUsage: XsnapMeterUsage; reply: Uint8Array }>;
     close(): Promise<void>;
+    /** Writes the heap out (after a collection): the measure of live chunk bytes. */
+    makeSnapshotStream(description?: string): AsyncIterable<Uint8Array>;
   }
   export function xsnap(options: {
     os: string;
