@@ -1,0 +1,97 @@
+// The self-test boot app (hosts/moddable/apps/selftest) built by the real Moddable tools and
+// run in the Moddable simulator. Needs an installed Moddable SDK: $MODDABLE set, its host tools
+// built (mcconfig, mcsim), and xvfb-run; see docs/moddable.md. Without them the test is
+// skipped (uvu counts it under "Skipped"); nothing here installs or builds the SDK.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const app = join(root, 'hosts/moddable/apps/selftest');
+const moddable = process.env.MODDABLE;
+const tools = moddable ? join(moddable, 'build/bin/lin/release') : '';
+const hasXvfb = spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).status === 0;
+const ready = process.platform === 'linux' && !!moddable && existsSync(join(tools, 'mcconfig')) && existsSync(join(tools, 'mcsim')) && hasXvfb;
+
+const run = ready ? test : test.skip;
+
+// ---- manifest rules that need no SDK (docs/moddable.md, "Manifest conventions") ----
+
+type Manifest = { include?: string | string[]; modules?: Record<string, string | string[]>; preload?: string | string[]; creation?: { main?: string } };
+const readManifest = (path: string): Manifest => JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+function walk(dir: string, out: { dirs: string[]; modules: string[] }): void {
+  out.dirs.push(relative(root, dir));
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.modules.push(relative(root, p).slice(0, -3));
+  }
+}
+
+test('root manifest: every shared folder is mapped (a wildcard covers one folder only)', () => {
+  const m = readManifest(join(root, 'manifest.json'));
+  const found = { dirs: [] as string[], modules: [] as string[] };
+  walk(join(root, 'protocol'), found);
+  walk(join(root, 'runtime'), found);
+  const missing = found.dirs.filter((d) => m.modules?.[`${d}/*`] !== `./${d}/*`);
+  assert.equal(missing, [], `add "<folder>/*": "./<folder>/*" to manifest.json modules for: ${missing.join(', ')}`);
+});
+
+test('root manifest: preload names every shared module but noble (mcconfig ignores wildcards for .ts)', () => {
+  const m = readManifest(join(root, 'manifest.json'));
+  const found = { dirs: [] as string[], modules: [] as string[] };
+  walk(join(root, 'protocol'), found);
+  walk(join(root, 'runtime'), found);
+  const preload = list(m.preload);
+  assert.equal(preload.filter((p) => p.includes('*')), [], 'a preload wildcard preloads no TypeScript module');
+  assert.not.ok(preload.some((p) => p.includes('noble')), 'noble cannot be preloaded (read-only scratch buffers)');
+  assert.equal(found.modules.filter((x) => x !== 'protocol/crypto/noble' && !preload.includes(x)).sort(), [], 'not preloaded');
+  assert.equal(preload.filter((x) => !found.modules.includes(x)), [], 'preloaded but no such file');
+});
+
+test('app and device manifests include the root manifest and preload hosts/moddable/globals', () => {
+  const manifests = ['hosts/moddable/apps/selftest', 'terminal', 'accumulator', 'portable-ballot']
+    .map((d) => join(root, d, 'manifest.json')).filter((p) => existsSync(p));
+  assert.ok(manifests.length >= 1);
+  for (const p of manifests) {
+    const m = readManifest(p);
+    const rel = relative(root, p);
+    assert.ok(list(m.include).some((i) => i.endsWith('/manifest.json') && existsSync(join(p, '..', i)) && join(p, '..', i) === join(root, 'manifest.json')), `${rel} does not include the root manifest`);
+    assert.ok(list(m.preload).includes('hosts/moddable/globals'), `${rel} must preload hosts/moddable/globals (Error names, TextEncoder for noble)`);
+    assert.ok(m.creation?.main && m.creation.main !== 'main', `${rel}: name main by its path (creation.main) so its relative imports resolve`);
+  }
+});
+
+run('self-test app: mcconfig builds it for lin and it passes in mcsim', async () => {
+  const env = { ...process.env, PATH: `${tools}:${join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}` };
+  const build = spawnSync(join(tools, 'mcconfig'), ['-m', '-p', 'lin', '-t', 'build'], { cwd: app, env, encoding: 'utf8', timeout: 600_000 });
+  assert.is(build.status, 0, `mcconfig failed:\n${build.stdout}\n${build.stderr}`);
+  const so = join(moddable!, 'build/bin/lin/mc/release/selftest/mc.so');
+  assert.ok(existsSync(so), 'no mc.so');
+
+  // mcsim never exits by itself: read its trace until the verdict, then end its process group.
+  const sim = spawn('xvfb-run', ['-a', 'stdbuf', '-oL', join(tools, 'mcsim'), so], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const verdict = await new Promise<string>((resolve) => {
+    const timer = setTimeout(() => resolve('timeout'), 60_000);
+    const look = (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const m = /SELFTEST (PASS|FAIL)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    };
+    sim.stdout.on('data', look);
+    sim.stderr.on('data', look);
+    sim.on('exit', () => { clearTimeout(timer); resolve(/SELFTEST (PASS|FAIL)/.exec(out)?.[1] ?? 'exited'); });
+  });
+  try { process.kill(-sim.pid!, 'SIGTERM'); } catch { /* already gone */ }
+  assert.is(verdict, 'PASS', out);
+  for (const check of ['flash', 'journal', 'event-log', 'clock', 'errors', 'ed25519']) {
+    assert.match(out, new RegExp(`\\n\\s+${check}\\s+passed`), `${check} did not pass:\n${out}`);
+  }
+});
+
+test.run();
