@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../db/clock';
 import { listDevices } from '../db/devices';
 import { eventLog, readEvents, verifyEventLog } from '../event-log';
 import { readCounters } from '../counters';
+import { refreshAccumulatedCounts } from '../devices/observers';
 import { PrecinctError } from '../errors';
 import { keyFingerprint } from '../keys/fingerprint';
 import { createAdmissionDesk, type VoterView } from '../admission';
@@ -389,7 +390,15 @@ export async function home(argv: string[], ctx: CliContext): Promise<number> {
 
 export async function counters(argv: string[], ctx: CliContext): Promise<number> {
   const a = parseArgs(argv, COMMON_VALUED, 'counters');
-  checkFlags(a, [], 'counters');
+  checkFlags(a, ['offline'], 'counters');
+  // Ask the accumulators first (unless --offline); an unreachable one keeps its last known count.
+  if (!a.flags.has('offline')) {
+    await withWork(a, ctx, async (w) => {
+      for (const r of await refreshAccumulatedCounts(w)) {
+        if (r.error !== undefined) ctx.io.out(`${r.deviceId}: not reachable (${r.error}); its last known count is shown`);
+      }
+    });
+  }
   return withDb(a, ctx.io, (db) => {
     const c = readCounters(db);
     const rows: [string, number][] = [

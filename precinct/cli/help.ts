@@ -95,9 +95,10 @@ Voting outside the premises (001 §13). apply records a written application (ref
 (--mark-only: it was loaded with another tool; only mark them); upload marks the voters in
 <file> (register numbers, one a line) as having voted outside — close does this itself
 from the portable ballot's signed upload.`,
-  counters: `usage: npx tsx precinct/cli.ts counters [--db <file>]
+  counters: `usage: npx tsx precinct/cli.ts counters [--db <file>] [--offline]
 
-Registered, admitted, voted in the premises (as the accumulators reported), voted outside,
+Registered, admitted, voted in the premises (the accumulators are asked for their counts
+first; --offline, or an unreachable one, shows the last known count), voted outside,
 cards outstanding. Totals only (002 art. 20-1 §2.2).`,
   decision: `usage: npx tsx precinct/cli.ts decision restart <device> --members "<name>, <name>, ..." --reason "<text>"
        npx tsx precinct/cli.ts decision relink <device>
