@@ -21,6 +21,9 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Activations carry their issue time rounded down to this many seconds (secrecy; docs/card.md). */
+export const ISSUE_TIME_GRANULARITY_S = 3600;
+
 /** A CardReaderPort over one PC/SC reader (the smartcard N-API binding). */
 export class PcscReaderPort implements CardReaderPort {
   private card: PcscCard | null = null;
@@ -180,10 +183,18 @@ export class CardWriter {
       if (i >= 0) return this.unconfirmed.splice(i, 1)[0];
     }
     if (state.state !== 'blank') throw new WrongStateError('ACTIVATE', ['blank'], state.state);
-    const { bytes, activation } = createActivation(this.o.crypto, this.o.entropy, this.o.issuerSecretKey, { ...target, issuedAt: this.o.nowSeconds() });
+    // The issue time is kept to the hour: precise enough to show the card was activated on
+    // the day, too coarse to join a vote's activation with the order voters were admitted in.
+    const issuedAt = Math.floor(this.o.nowSeconds() / ISSUE_TIME_GRANULARITY_S) * ISSUE_TIME_GRANULARITY_S;
+    const { bytes, activation } = createActivation(this.o.crypto, this.o.entropy, this.o.issuerSecretKey, { ...target, issuedAt });
     const issued: IssuedActivation = { bytes, activation, activationHash: activationHashOf(this.o.crypto, bytes) };
+    let after;
+    let onCard;
     try {
       await this.client.activate(bytes);
+      // A pull during the read-back leaves the card activated just as a pull during the write may.
+      after = await this.client.readState();
+      onCard = after.state === 'activated' ? await this.client.readActivation() : undefined;
     } catch (e) {
       if (e instanceof CardRemovedError) {
         this.unconfirmed.push(issued);
@@ -191,8 +202,7 @@ export class CardWriter {
       }
       throw e;
     }
-    const after = await this.client.readState();
-    if (after.state !== 'activated' || !bytesEqual(await this.client.readActivation(), bytes)) {
+    if (after.state !== 'activated' || !onCard || !bytesEqual(onCard, bytes)) {
       throw new CardProtocolError('the card does not read back the activation just written');
     }
     return issued;

@@ -45,6 +45,8 @@ test('one voter: writer activates, terminal verifies and votes, accumulator veri
   assert.equal(actBytes, issued.bytes);
   const a = verifyActivation(crypto, actBytes, activationPolicy);
   assert.is(a.ballotStyle, 2);
+  // the writer's clock says 1_718_000_000; the card holds the hour only (secrecy)
+  assert.is(a.issuedAt, 1_718_000_000 - (1_718_000_000 % 3600));
   const vote = makeVote(actBytes, seededEntropy('booth'), { code: 5821 });
   await terminal.writeVote(vote.bytes);
   assert.ok(await terminal.confirmVote(vote.bytes));
