@@ -211,7 +211,9 @@ export class Accumulator {
     let activationId: Uint8Array;
     try {
       const a = verifyActivation(this.p.crypto, activationBytes, { electionFingerprint: election.fingerprint, precinct: election.precinct, issuers: keys.issuers });
-      verifyVote(this.p.crypto, vote, activationBytes, { terminals: keys.terminals.concat(keys.portableBallots) });
+      // Only terminals write cards: a portable ballot's votes reach the count by its own upload
+      // (docs/portable-ballot.md), so a card signed with a portable ballot's key is refused.
+      verifyVote(this.p.crypto, vote, activationBytes, { terminals: keys.terminals });
       activationId = a.activationId;
     } catch (e) {
       if (e instanceof CardRecordError) return this.refuse(refusalOf(e.reason), e.reason);
