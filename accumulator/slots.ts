@@ -23,7 +23,7 @@
 
 import { ProtocolError, bytesEqual, readU16BE, readU32BE, writeU16BE, writeU32BE } from '../protocol/bytes';
 import type { EntropyPort, FlashPort } from '../runtime/ports';
-import { crc32 } from '../runtime/journal/crc32';
+import { crc32 } from '../protocol/crc32';
 
 export const SLOT_HEADER_BYTES = 26;
 /** Slot size: 12 slots per 4 KiB block; a vote of up to 314 bytes (a padded 128-byte plaintext gives ~293). */

@@ -24,7 +24,7 @@
 import { ProtocolError, concatBytes, readU16BE, readU32BE, utf8Encode, writeU16BE, writeU32BE } from '../protocol/bytes';
 import { decodeCbor, encodeCbor, type CborValue } from '../protocol/cbor';
 import type { CryptoPort, FlashPort } from '../runtime/ports';
-import { crc32 } from '../runtime/journal/crc32';
+import { crc32 } from '../protocol/crc32';
 
 export const VOTER_SLOT_BYTES = 256;
 export const VOTER_HEADER_BYTES = 32;
