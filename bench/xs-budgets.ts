@@ -8,6 +8,7 @@
 //   npx tsx bench/xs-budgets.ts --windows   the noble base-table trade-off (heap vs compute)
 //   npx tsx bench/xs-budgets.ts --modules   live heap of loading each module alone
 //   npx tsx bench/xs-budgets.ts --retained  noble's load with every module kept (as on a device)
+//   npx tsx bench/xs-budgets.ts --breakdown the crypto port's kept heap, module by module
 //
 // Adding a device operation: give its entry steps (hosts/xs/guest/steps.ts), add the scenario
 // to budgets.json, run with --update, review the diff. See docs/xs-budgets.md.
@@ -141,6 +142,7 @@ async function modules(): Promise<void> {
     ['@noble/curves ed25519', "import { ed25519 } from '@noble/curves/ed25519.js';", 'ed25519'],
     ['@noble/curves x25519', "import { x25519 } from '@noble/curves/ed25519.js';", 'x25519'],
     ['@noble/curves ed25519+x25519', "import { ed25519, x25519 } from '@noble/curves/ed25519.js';", 'ed25519, x25519'],
+    ['protocol/crypto/curve25519 ed25519+x25519', "import { ed25519, x25519 } from '../../protocol/crypto/curve25519';", 'ed25519, x25519'],
     ['protocol/crypto/noble (all)', "import { nobleCrypto } from '../../protocol/crypto/noble';", 'nobleCrypto'],
     ['protocol/crypto/noise', "import { NoiseHandshake } from '../../protocol/crypto/noise';", 'NoiseHandshake'],
     ['protocol/session + wire', "import { SessionClient, SessionServer } from '../../protocol/session'; import { RpcServer } from '../../protocol/wire/rpc'; import { commonRegistry } from '../../protocol/wire/messages';", 'SessionClient, SessionServer, RpcServer, commonRegistry'],
@@ -177,9 +179,9 @@ async function modules(): Promise<void> {
 async function retained(): Promise<void> {
   const dir = mkdtempSync(join(root, 'tests/xs/.budget-probe-'));
   const cases: [string, string[]][] = [
-    ['protocol/crypto/noble (as it is)', ['protocol/crypto/noble.ts']],
-    ['ed25519/x25519 from abstract edwards/montgomery + the same hashes and cipher (sketch)',
-      ['tests/xs/budget-curve25519-lite.ts', 'node_modules/@noble/hashes/hmac.js', 'node_modules/@noble/hashes/hkdf.js', 'node_modules/@noble/ciphers/chacha.js']],
+    ['protocol/crypto/noble (Ed25519/X25519 from protocol/crypto/curve25519)', ['protocol/crypto/noble.ts']],
+    ['the same with @noble/curves/ed25519.js instead (the port before curve25519.ts)',
+      ['node_modules/@noble/curves/ed25519.js', 'node_modules/@noble/hashes/hmac.js', 'node_modules/@noble/hashes/hkdf.js', 'node_modules/@noble/ciphers/chacha.js', 'protocol/bytes.ts']],
     ['bridge only', []],
   ];
   try {
@@ -207,12 +209,41 @@ async function retained(): Promise<void> {
   }
 }
 
+/**
+ * The crypto port's kept heap module by module (--breakdown): each module of its graph added in
+ * dependency order (esbuild lists dependencies first), every one kept as a namespace.
+ */
+async function breakdown(): Promise<void> {
+  const r = await build({ entryPoints: [join(root, 'protocol/crypto/noble.ts')], bundle: true, write: false, metafile: true, logLevel: 'silent', platform: 'neutral', mainFields: ['module', 'main'], treeShaking: false });
+  const list = Object.keys(r.metafile.inputs);
+  const dir = mkdtempSync(join(root, 'tests/xs/.budget-probe-'));
+  try {
+    console.log('module (cumulative, kept)'.padEnd(60) + 'slots   KiB@16B  chunks KiB');
+    let prev: StepMeter | null = null;
+    for (let n = 0; n <= list.length; n++) {
+      const file = join(dir, `c${n}.ts`);
+      const sub = list.slice(0, n);
+      const imports = sub.map((k, i) => `import * as m${i} from '${relative(dirname(file), join(root, k)).replace(/\.ts$/, '')}';`);
+      writeFileSync(file, `import { installSteps } from '../../../hosts/xs/guest/steps';\n${imports.join('\n')}\n(globalThis as { keep?: unknown }).keep = [${sub.map((_, i) => `m${i}`).join(', ')}];\ninstallSteps({});\n`);
+      const s = (await meterScenario(file, [])).steps[0];
+      if (prev) {
+        const slots = s.heapSlots - prev.heapSlots;
+        console.log(`+ ${list[n - 1]}`.padEnd(60) + String(slots).padStart(5) + (slots * 16 / 1024).toFixed(1).padStart(10) + chunkKiB((s.chunkBytes ?? 0) - (prev.chunkBytes ?? 0)).toFixed(1).padStart(12));
+      }
+      prev = s;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const args = new Set(process.argv.slice(2));
   const main = async () => {
     if (args.has('--windows')) return windows();
     if (args.has('--modules')) return modules();
     if (args.has('--retained')) return retained();
+    if (args.has('--breakdown')) return breakdown();
     const file = JSON.parse(readFileSync(budgetsPath, 'utf8')) as BudgetFile;
     const run = await runBudgets(file, args.has('--all') || args.has('--update'));
     if (args.has('--json')) { console.log(JSON.stringify({ run, table: printRun(file, run) })); return; }

@@ -126,6 +126,71 @@ test('a failed persist leaves the code used in memory and unreturned', () => {
   assert.is(lost.length, 1, 'the code whose use could not be persisted is never handed out');
 });
 
+test('the pool draws exactly as the plain-array pool it replaces: same codes in the same order, through markUsed, top-ups and reboots', () => {
+  // Reference: the former CodePool (unused codes in a JS array, ascending at construction,
+  // swap-with-last removal, top-ups appended). The Uint16Array store must give the same draws
+  // for the same entropy, so the uniform draw is unchanged.
+  class ArrayPool {
+    available: number[] = [];
+    constructor(owned: Uint8Array, used: Uint8Array) {
+      for (let c = 0; c < CODE_SPACE; c++) if (owned[c >> 3] & (1 << (c & 7)) && !(used[c >> 3] & (1 << (c & 7)))) this.available.push(c);
+    }
+    draw(e: EntropyPort): number {
+      if (this.available.length === 0) throw new CodesExhaustedError();
+      const i = randomBelow(this.available.length, e);
+      const code = this.available[i];
+      this.available[i] = this.available[this.available.length - 1];
+      this.available.pop();
+      return code;
+    }
+    markUsed(code: number): void {
+      const i = this.available.indexOf(code);
+      if (i >= 0) { this.available[i] = this.available[this.available.length - 1]; this.available.pop(); }
+    }
+    extend(codes: number[]): void { for (const c of [...codes].sort((a, b) => a - b)) this.available.push(c); }
+  }
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('draw' as const), n: fc.integer({ min: 1, max: 40 }) }),
+    fc.record({ kind: fc.constant('mark' as const), n: fc.nat(400) }),
+    fc.record({ kind: fc.constant('extend' as const), n: fc.integer({ min: 1, max: 30 }) }),
+    fc.record({ kind: fc.constant('reboot' as const), n: fc.constant(0) }),
+  );
+  fc.assert(fc.property(fc.integer(), fc.integer({ min: 0, max: 300 }), fc.array(op, { maxLength: 25 }), (seed, size, ops) => {
+    const { shares, reserve } = partitionCodes([size, 0], seeded(seed));
+    let spare = reserve.slice();
+    let pool = CodePool.fromCodes(shares[0]);
+    let model = new ArrayPool(codesToBitmap(shares[0]), new Uint8Array(CODE_BITMAP_BYTES));
+    const ea = seeded(seed ^ 0x5a5a), eb = seeded(seed ^ 0x5a5a);
+    for (const o of ops) {
+      if (o.kind === 'draw') {
+        for (let k = 0; k < o.n; k++) {
+          let a: number | string, b: number | string;
+          try { a = pool.draw(ea); } catch (e) { a = (e as CodeError).code; }
+          try { b = model.draw(eb); } catch (e) { b = (e as CodeError).code; }
+          assert.is(a, b);
+        }
+      } else if (o.kind === 'mark') {
+        const owned = bitmapToCodes(pool.ownedBitmap());
+        if (owned.length === 0) continue;
+        const code = owned[o.n % owned.length];
+        pool.markUsed(code);
+        model.markUsed(code);
+      } else if (o.kind === 'extend') {
+        const add = spare.slice(0, o.n);
+        spare = spare.slice(o.n);
+        if (add.length === 0) continue;
+        pool.extend(add);
+        model.extend(add);
+      } else {
+        const owned = pool.ownedBitmap(), used = pool.usedBitmap();
+        pool = CodePool.restore(owned, used);
+        model = new ArrayPool(owned, used);
+      }
+      assert.is(pool.remaining, model.available.length);
+    }
+  }), { numRuns: 150 });
+});
+
 test('bitmaps: round trip, flash image is the inverse, bad state refused with typed errors', () => {
   fc.assert(fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 9999 }), { maxLength: 300 }), (codes) => {
     const bm = codesToBitmap(codes);

@@ -1,5 +1,8 @@
-// CryptoPort on the noble libraries: pure TypeScript, audited, runs in XS.
-import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+// CryptoPort on the noble libraries: pure TypeScript, audited, runs in XS. Ed25519/X25519
+// come from ./curve25519 (noble's abstract modules configured as @noble/curves/ed25519.js
+// does, without the ristretto/hash-to-curve/OPRF/FROST that module also builds at load);
+// the hashes and the AEAD are noble's narrowest entry points.
+import { ed25519, x25519 } from './curve25519';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
@@ -8,15 +11,16 @@ import { ProtocolError } from '../bytes';
 import type { CryptoPort } from './port';
 
 // The devices keep no precomputed base-point table. noble builds one on the first Ed25519
-// or X25519 key operation (window 6: 1,408 points, about 7,150 heap slots = 112 KiB at 16 B
-// a slot, plus ~240 KiB of bigint and array storage, and 12.8 M XS compute to build): more
-// than a whole device's heap. Window 1 selects noble's table-less paths (a 32-point
-// constant-time table per secret multiplication, width-4 wNAF for verification); in XS that
-// costs about +2.1 M compute per signature, +1.0 M per verification and per X25519 public
-// key, nothing for X25519 agreement. Measured in docs/xs-budgets.md (bench/xs-budgets.ts
-// --windows). The devices are the hosts without WebCrypto (xsnap has none, and
-// hosts/moddable/globals deliberately supplies none); Node keeps noble's default table,
-// where memory is plentiful and the table makes signing ~10x faster.
+// key operation (window 6: 1,408 points, about 7,150 heap slots = 112 KiB at 16 B a slot,
+// plus ~240 KiB of bigint and array storage, and 12.8 M XS compute to build): more than a
+// whole device's heap. Window 1 selects noble's table-less paths (a 32-point constant-time
+// table per secret multiplication, width-4 wNAF for verification); in XS that costs about
+// +2.1 M compute per signature and +1.0 M per verification. X25519 (./curve25519) uses the
+// RFC 7748 ladder for public keys as well as agreement and never touches the table.
+// Measured in docs/xs-budgets.md (bench/xs-budgets.ts --windows). The devices are the hosts
+// without WebCrypto (xsnap has none, and hosts/moddable/globals deliberately supplies none);
+// Node keeps noble's default table, where memory is plentiful and the table makes signing
+// ~10x faster.
 const hasWebCrypto = typeof (globalThis as { crypto?: { getRandomValues?: unknown } }).crypto?.getRandomValues === 'function';
 /** noble's base-point window here: 1 (no table) on the devices, noble's own 6 elsewhere. */
 export const NOBLE_BASE_WINDOW = hasWebCrypto ? 6 : 1;

@@ -54,6 +54,24 @@ function hasBit(bitmap: Uint8Array, code: number): boolean {
 function setBit(bitmap: Uint8Array, code: number): void {
   bitmap[code >> 3] |= 1 << (code & 7);
 }
+/** Set bits of one byte. */
+function bitsIn(byte: number): number {
+  let n = 0;
+  for (let b = byte & 0xff; b !== 0; b &= b - 1) n++;
+  return n;
+}
+/** The codes set in `bitmap` and clear in `minus`, ascending, 2 bytes each. */
+function codesIn(bitmap: Uint8Array, minus?: Uint8Array): Uint16Array {
+  let n = 0;
+  for (let i = 0; i < CODE_BITMAP_BYTES; i++) n += bitsIn(bitmap[i] & ~(minus ? minus[i] : 0));
+  const out = new Uint16Array(n);
+  let k = 0;
+  for (let i = 0; i < CODE_BITMAP_BYTES; i++) {
+    const b = bitmap[i] & ~(minus ? minus[i] : 0) & 0xff;
+    if (b !== 0) for (let j = 0; j < 8; j++) if ((b & (1 << j)) !== 0) out[k++] = (i << 3) | j;
+  }
+  return out;
+}
 
 /** Codes as a 1,250-byte bitmap: code c is bit (c & 7) of byte c >> 3. */
 export function codesToBitmap(codes: Iterable<number>): Uint8Array {
@@ -148,14 +166,25 @@ export function equalShareSizes(devices: number, reserve = 0): number[] {
 export class CodePool {
   private readonly owned: Uint8Array;
   private readonly used: Uint8Array;
-  /** Unused codes of the share, in no meaningful order; draws remove from here. */
-  private readonly available: number[];
+  /**
+   * Unused codes of the share, in no meaningful order, in the first `count` entries; draws
+   * remove from here. A Uint16Array (2 B a code) rather than a JS array: on the MCU every
+   * array item is a 16-byte slot, 52 KiB for a 3,300-code share (docs/xs-budgets.md).
+   */
+  private available: Uint16Array;
+  private count: number;
 
   private constructor(owned: Uint8Array, used: Uint8Array) {
     this.owned = owned;
     this.used = used;
-    this.available = [];
-    for (let c = 0; c < CODE_SPACE; c++) if (hasBit(owned, c) && !hasBit(used, c)) this.available.push(c);
+    this.available = codesIn(owned, used);
+    this.count = this.available.length;
+  }
+
+  /** Removes the entry at `i` by moving the last one into its place (order carries no meaning). */
+  private removeAt(i: number): void {
+    this.count--;
+    this.available[i] = this.available[this.count];
   }
 
   /** A fresh pool for a provisioned share. */
@@ -175,12 +204,12 @@ export class CodePool {
 
   get size(): number {
     let n = 0;
-    for (let c = 0; c < CODE_SPACE; c++) if (hasBit(this.owned, c)) n++;
+    for (let i = 0; i < CODE_BITMAP_BYTES; i++) n += bitsIn(this.owned[i]);
     return n;
   }
 
   get remaining(): number {
-    return this.available.length;
+    return this.count;
   }
 
   /**
@@ -189,11 +218,10 @@ export class CodePool {
    * memory (never reissued) and the error propagates, so the code is not handed out.
    */
   draw(entropy: EntropyPort, persist?: (used: Uint8Array) => void): number {
-    if (this.available.length === 0) throw new CodesExhaustedError();
-    const i = randomBelow(this.available.length, entropy);
+    if (this.count === 0) throw new CodesExhaustedError();
+    const i = randomBelow(this.count, entropy);
     const code = this.available[i];
-    this.available[i] = this.available[this.available.length - 1];
-    this.available.pop();
+    this.removeAt(i);
     setBit(this.used, code);
     if (persist) persist(this.used.slice());
     return code;
@@ -205,8 +233,7 @@ export class CodePool {
     if (!hasBit(this.owned, code)) throw new CodeError('codes-bad-state', `code ${code} is not in this device's share`);
     if (hasBit(this.used, code)) return;
     setBit(this.used, code);
-    const i = this.available.indexOf(code);
-    if (i >= 0) { this.available[i] = this.available[this.available.length - 1]; this.available.pop(); }
+    for (let i = 0; i < this.count; i++) if (this.available[i] === code) { this.removeAt(i); break; }
   }
 
   /** A top-up from the precinct computer's reserve; every code must be new to this share. */
@@ -215,9 +242,13 @@ export class CodePool {
     for (let i = 0; i < CODE_BITMAP_BYTES; i++) {
       if ((add[i] & this.owned[i]) !== 0) throw new CodeError('codes-bad-argument', 'a top-up code is already in this share');
     }
-    for (let c = 0; c < CODE_SPACE; c++) {
-      if (hasBit(add, c)) { setBit(this.owned, c); this.available.push(c); }
-    }
+    const fresh = codesIn(add);
+    const grown = new Uint16Array(this.count + fresh.length);
+    grown.set(this.available.subarray(0, this.count));
+    grown.set(fresh, this.count);
+    this.available = grown;
+    this.count = grown.length;
+    for (let i = 0; i < CODE_BITMAP_BYTES; i++) this.owned[i] |= add[i];
   }
 
   ownedBitmap(): Uint8Array { return this.owned.slice(); }
