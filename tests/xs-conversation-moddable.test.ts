@@ -1,0 +1,115 @@
+// The three devices built by the real Moddable tools (their main.ts, mcconfig for lin) and
+// run in the Moddable simulator, each talking over TCP on loopback (platform-sim.ts's link)
+// with the precinct computer's own code on Node: identify, set-time, load-election, status,
+// the event log read and verified; the terminal also provisioned, self-tested, opened, counted
+// and closed. The build gets this test's precinct and authority keys on the mcconfig command
+// line (precinctKey=…, authorityKey=…). Needs the Moddable SDK ($MODDABLE, its host tools
+// built) and xvfb-run; without them uvu reports the test skipped. Each device builds in
+// 1–2 min the first time (output kept in $TMPDIR/sailau-moddable-devices, so later runs are
+// incremental); mcsim listens on port 7101, so nothing else may use it meanwhile.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeviceLink } from '../precinct/devices/link';
+import { closeDevice, identify, loadElection, openDevice, readEventLog, runSelfTest, setTime, status, terminalCounters, terminalProvision } from '../precinct/devices/calls';
+import { connectTcpLink } from '../hosts/node/link-tcp';
+import { nodeEntropy } from '../hosts/node/entropy';
+import { NodeClock } from '../hosts/node/clock';
+import { bytesEqual, fromHex, toHex } from '../protocol/bytes';
+import { EVENTS } from '../runtime/events';
+import { codesToBitmap } from '../terminal/ballot/codes';
+import { precinctKeys } from './terminal-helpers';
+import { fixture as accFixture } from './accumulator-helpers';
+import { crypto, precinctNoise, root } from './xs-conversation-helpers';
+
+const moddable = process.env.MODDABLE;
+const tools = moddable ? join(moddable, 'build/bin/lin/release') : '';
+const hasXvfb = spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).status === 0;
+const ready = process.platform === 'linux' && !!moddable && existsSync(join(tools, 'mcconfig')) && existsSync(join(tools, 'mcsim')) && hasXvfb;
+const run = ready ? test : test.skip;
+const out = join(tmpdir(), 'sailau-moddable-devices');
+const PORT = 7101;
+
+const f = accFixture(crypto);
+
+function build(device: string): string {
+  mkdirSync(out, { recursive: true });
+  const env = { ...process.env, PATH: `${tools}:${join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}` };
+  const r = spawnSync(join(tools, 'mcconfig'), ['-m', '-p', 'lin', '-t', 'build', '-o', out, `precinctKey=${toHex(precinctNoise.publicKey)}`, `authorityKey=${toHex(f.authorityPublic)}`, `simLinkPort=${PORT}`],
+    { cwd: join(root, device), env, encoding: 'utf8', timeout: 600_000 });
+  assert.is(r.status, 0, `mcconfig failed for ${device}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  const so = join(out, 'bin/lin/mc/release', device, 'mc.so');
+  assert.ok(existsSync(so), `no mc.so for ${device}`);
+  return so;
+}
+
+/** Starts mcsim on a build; resolves with its trace so far and the noise key it traced, once the boot self-test is done. */
+async function boot(so: string): Promise<{ key: Uint8Array; trace: () => string; stop: () => void }> {
+  const sim = spawn('xvfb-run', ['-a', 'stdbuf', '-oL', join(tools, 'mcsim'), so], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const stop = () => { try { process.kill(-sim.pid!, 'SIGTERM'); } catch { /* gone */ } };
+  const key = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => { stop(); reject(new Error(`mcsim did not finish booting:\n${text}`)); }, 60_000);
+    const look = (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const m = /noise key ([0-9a-f]{64})/.exec(text);
+      if (m && /SELFTEST (PASS|FAIL)/.test(text)) { clearTimeout(timer); resolve(m[1]); }
+    };
+    sim.stdout.on('data', look);
+    sim.stderr.on('data', look);
+  });
+  return { key: fromHex(key), trace: () => text, stop };
+}
+
+async function conversation(device: string, kind: string, more?: (link: DeviceLink, clock: NodeClock) => Promise<void>): Promise<void> {
+  const so = build(device);
+  const sim = await boot(so);
+  const clock = new NodeClock({ trustHostWallClock: true });
+  const link = new DeviceLink(`${kind}-sim`, sim.key, async () => { const l = await connectTcpLink(PORT); return { link: l, close: () => l.close() }; },
+    { crypto, entropy: nodeEntropy, clock, staticKey: precinctNoise, timeoutMs: 5000, maxAttempts: 2 });
+  try {
+    const id = await identify(link);
+    assert.is(id.kind, kind);
+    assert.ok(bytesEqual(id.publicKey, sim.key));
+    await setTime(link, Date.UTC(2025, 2, 1, 1, 30));
+    assert.ok(bytesEqual(await loadElection(link, f.signedElection), f.fingerprint), 'load-election');
+    const s = await status(link);
+    assert.ok(s.electionId && bytesEqual(s.electionId, f.fingerprint));
+    await more?.(link, clock);
+    const log = await readEventLog(link, crypto, { publicKey: id.signingKey });
+    assert.ok(log.signed && log.entries.some((e) => e.event === EVENTS.boot.id));
+  } catch (e) {
+    throw new Error(`${String(e)}\nmcsim trace:\n${sim.trace().slice(-4000)}`);
+  } finally {
+    await link.close();
+    clock.clearAll();
+    sim.stop();
+  }
+}
+
+run('terminal in mcsim over TCP: identify, load election, provision, self-test, open, counters, close, event log', async () => {
+  const k = precinctKeys(crypto, 'xs-convo-terminal');
+  await conversation('terminal', 'terminal', async (link, clock) => {
+    const codes: number[] = [];
+    for (let i = 0; i < 100; i++) codes.push((i * 97 + 13) % 10_000);
+    assert.is((await terminalProvision(link, { issuers: [k.issuerPublic], electionPublicKey: k.electionPublic, codes: codesToBitmap(codes), startPasswordCommitment: k.commitment })).codes, 100);
+    const st = await runSelfTest(link, clock, { pollMs: 100 });
+    assert.ok(st.passed, JSON.stringify(st.checks));
+    assert.is((await openDevice(link, k.verifier)).state, 'open');
+    assert.is((await terminalCounters(link)).votes, 0);
+    assert.is((await closeDevice(link)).state, 'closed');
+  });
+});
+
+run('accumulator in mcsim over TCP: identify, load election, status, event log', async () => {
+  await conversation('accumulator', 'accumulator');
+});
+
+run('portable ballot in mcsim over TCP: identify, load election, status, event log', async () => {
+  await conversation('portable-ballot', 'portable-ballot');
+});
+
+test.run();
