@@ -109,7 +109,7 @@ console.log(`  ${seconds.toFixed(1)} s of line time (${(wire / VOTERS).toFixed(0
 // ---- XS ----
 const root = join(import.meta.dirname, '..');
 const xs = (entry: string) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/run.ts'), join(root, entry)], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/harness/run.ts'), join(root, entry)], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { meter: { compute: number; heapSlotsAfterGc: number } };
 };

@@ -9,7 +9,7 @@ import { SimulatedCardReader } from '../smartcard-sim/reader';
 import { nobleCrypto } from '../protocol/crypto/noble';
 import { nodeCrypto } from '../hosts/node/crypto';
 import type { CryptoPort } from '../protocol/crypto/port';
-import { runInXs } from '../hosts/xs/run';
+import { runInXs } from '../hosts/xs/harness/run';
 import { activationFor, castBallot, configureAndOpen, flush, makeTerminal, precinctKeys, seeded, TERMINAL_BLOCKS } from '../tests/terminal-helpers';
 import { AUTHORITY_PUBLIC, cardWith, sample } from '../tests/terminal-node';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // XS budgets (issue 9 §2): compute and heap of each operation of the firmware, measured in the
-// real XS engine (hosts/xs/meter.ts), against the budgets in hosts/xs/budgets.json.
+// real XS engine (hosts/xs/harness/meter.ts), against the budgets in hosts/xs/budgets.json.
 //
 //   npx tsx bench/xs-budgets.ts             the table, and each figure against its budget
 //   npx tsx bench/xs-budgets.ts --update    …and write the measured figures as the new budgets
@@ -16,7 +16,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative, dirname } from 'node:path';
 import { build } from 'esbuild';
-import { meterScenario, formatMeterTable, type MeterResult, type StepMeter } from '../hosts/xs/meter';
+import { meterScenario, formatMeterTable, type MeterResult, type StepMeter } from '../hosts/xs/harness/meter';
 
 const root = join(import.meta.dirname, '..');
 const budgetsPath = join(root, 'hosts/xs/budgets.json');

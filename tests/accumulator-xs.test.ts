@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, '..');
 interface XsRun { reports: Record<string, unknown>; meter: { compute: number; heapSlotsAfterGc: number } }
 
 function runXs(entry: string): XsRun {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/run.ts'), join(root, entry)], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/harness/run.ts'), join(root, entry)], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`XS run failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as XsRun;
 }

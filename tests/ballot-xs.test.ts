@@ -8,7 +8,7 @@ import { ballotScript } from './ballot-samples';
 const root = join(import.meta.dirname, '..');
 
 test('a whole session in XS renders the same screens as on Node; codes draw unique', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/run.ts'), join(root, 'tests/xs/ballot-entry.ts')], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/harness/run.ts'), join(root, 'tests/xs/ballot-entry.ts')], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`XS run failed:\n${r.stderr}`);
   const { reports } = JSON.parse(r.stdout.trim().split('\n').pop()!);
   const node = ballotScript();

@@ -138,7 +138,7 @@ test('X25519: public keys and shared secrets identical to noble\'s x25519, refus
 });
 
 test('in XS, the device port (no base-point table) gives noble\'s results on deterministic keys and messages', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/run.ts'), join(root, 'tests/xs/curve25519-entry.ts')], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/harness/run.ts'), join(root, 'tests/xs/curve25519-entry.ts')], { cwd: root, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   const { reports } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { reports: Record<string, unknown> };
   const want: string[] = [], verdicts: boolean[] = [];

@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, '..');
 const v = JSON.parse(readFileSync(join(root, 'tests/vectors/election-small.json'), 'utf8'));
 
 test('election definition code in XS matches Node and the vectors', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/run.ts'), join(root, 'tests/xs/election-entry.ts')], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/harness/run.ts'), join(root, 'tests/xs/election-entry.ts')], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`XS run failed:\n${r.stderr}`);
   const { reports } = JSON.parse(r.stdout.trim().split('\n').pop()!);
   const icu = new Intl.Collator('kk');

@@ -14,7 +14,7 @@ function run(entry: string): { reports: Record<string, unknown> } {
 }
 
 test('journal recovery and the event log: XS agrees with Node byte for byte', () => {
-  const xs = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/run.ts'), join(root, 'tests/xs/journal-entry.ts')], { cwd: root, encoding: 'utf8' });
+  const xs = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/harness/run.ts'), join(root, 'tests/xs/journal-entry.ts')], { cwd: root, encoding: 'utf8' });
   if (xs.status !== 0) throw new Error(`XS run failed:\n${xs.stderr}`);
   const inXs = JSON.parse(xs.stdout.trim().split('\n').pop()!) as { reports: Record<string, unknown>; meter: { compute: number; heapSlotsAfterGc: number } };
   // The same entry on Node, with the bridge's report() captured.

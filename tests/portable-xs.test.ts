@@ -15,7 +15,7 @@ import { PRECINCT, fixture } from './portable-helpers';
 const root = join(import.meta.dirname, '..');
 
 function runXs(entry: string): { reports: Record<string, unknown>; meter: { compute: number; heapSlotsAfterGc: number } } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/run.ts'), join(root, entry)], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/harness/run.ts'), join(root, entry)], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`XS run failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }

@@ -9,7 +9,7 @@ import { fromHex } from '../protocol/bytes';
 const root = join(import.meta.dirname, '..');
 
 test('self-test and link endpoint in XS', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/run.ts'), join(root, 'tests/xs/self-test-entry.ts')], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/harness/run.ts'), join(root, 'tests/xs/self-test-entry.ts')], { cwd: root, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   const { reports } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { reports: Record<string, unknown> };
   assert.is(reports.error, undefined, String(reports.error));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 
 test('XS: load, provision, self-test, open, one voter in Kazakh, code shown; the vote decrypts to it', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/run.ts'), join(root, 'tests/xs/booth-entry.ts')], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/harness/run.ts'), join(root, 'tests/xs/booth-entry.ts')], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`XS run failed:\n${r.stderr}`);
   const { reports, meter } = JSON.parse(r.stdout.trim().split('\n').pop()!);
   assert.is(reports.error, undefined, String(reports.error));

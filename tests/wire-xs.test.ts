@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, '..');
 const vectors = JSON.parse(readFileSync(join(root, 'tests/vectors/wire-vectors.json'), 'utf8')) as { frames: { name: string; wire: string }[] };
 
 test('framing, Noise and a session run in XS and match the vectors', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/run.ts'), join(root, 'tests/xs/precinct-link-entry.ts')], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/harness/run.ts'), join(root, 'tests/xs/precinct-link-entry.ts')], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`XS run failed:\n${r.stderr}`);
   const { reports } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { reports: Record<string, unknown> };
   const wire = (name: string) => vectors.frames.find((f) => f.name === name)!.wire;

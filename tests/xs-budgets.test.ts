@@ -47,7 +47,7 @@ test('the devices configure noble without the base-point table (its 7,000+ slots
 });
 
 function meter(steps: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/meter.ts'), join(root, 'tests/xs/budget-meter-probe.ts'), ...steps], { cwd: root, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'hosts/xs/harness/meter.ts'), join(root, 'tests/xs/budget-meter-probe.ts'), ...steps], { cwd: root, encoding: 'utf8' });
 }
 
 test('meter: an async step is drained inside its own evaluate, and its work shows in its own row', () => {

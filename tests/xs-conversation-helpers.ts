@@ -1,7 +1,7 @@
 // The precinct computer's side of a conversation with a device running in XS
-// (hosts/xs/device.ts): a DeviceLink over the XsDevice's link, and per-call XS compute.
+// (hosts/xs/harness/device.ts): a DeviceLink over the XsDevice's link, and per-call XS compute.
 import { join } from 'node:path';
-import { XsDevice, type XsDeviceOptions } from '../hosts/xs/device';
+import { XsDevice, type XsDeviceOptions } from '../hosts/xs/harness/device';
 import { DeviceLink } from '../precinct/devices/link';
 import { DeviceError } from '../precinct/devices/errors';
 import { noiseKeyPair } from '../protocol/crypto/noise';

@@ -1,5 +1,5 @@
 // Each device's conversation with the precinct computer, the device inside the real XS engine
-// (hosts/xs/device.ts: a persistent xsnap worker in a child process, its link relayed to this
+// (hosts/xs/harness/device.ts: a persistent xsnap worker in a child process, its link relayed to this
 // process) and the precinct computer's own code on Node (DeviceLink, precinct/devices/calls.ts):
 // identify, set the time, load the election, provision, self-test, a wrong and the right start
 // password, counters and status, close, the event log read and its chain verified.

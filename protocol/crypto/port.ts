@@ -24,7 +24,7 @@ export interface CryptoPort {
   chacha20poly1305Open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array): Uint8Array | null;
 }
 
-/** Randomness comes from the host (XS has no crypto.getRandomValues; Math.random is not random there). */
+/** Randomness comes from the host (XS has no crypto.getRandomValues, and its built-in PRNG repeats every boot). */
 export interface EntropyPort {
   randomBytes(length: number): Uint8Array;
 }

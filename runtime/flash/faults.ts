@@ -19,7 +19,7 @@ export interface CutPlan {
   tornBytes: number;
   /** Also clear a pseudo-random subset of the target bits of the first byte not written (half-programmed cell). */
   partialByte?: boolean;
-  /** Seed for the garbage of a torn erase and for partial bytes (no Math.random on a device). */
+  /** Seed for the garbage of a torn erase and for partial bytes (no built-in PRNG on a device). */
   seed?: number;
 }
 

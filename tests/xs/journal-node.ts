@@ -1,5 +1,5 @@
 // Runs tests/xs/journal-entry.ts on Node with a stand-in for xsnap's issueCommand, printing
-// the same { reports } JSON line as hosts/xs/run.ts, so the two engines can be compared.
+// the same { reports } JSON line as hosts/xs/harness/run.ts, so the two engines can be compared.
 import { decodeCbor, encodeCbor, type CborObject, type CborValue } from '../../protocol/cbor';
 import { toHex } from '../../protocol/bytes';
 

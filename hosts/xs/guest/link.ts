@@ -1,5 +1,5 @@
 // The guest side of a device running in XS with its link to a precinct computer on Node
-// (hosts/xs/device.ts, XsDevice). No Node here: this code runs inside XS.
+// (hosts/xs/harness/device.ts, XsDevice). No Node here: this code runs inside XS.
 //  - HostLink: a LinkPort whose writes go out through the host call `link-write`; incoming
 //    bytes are pulled with `link-take` when the host evaluates `__sailauPump(nowMs)`.
 //  - the device's clock is a VirtualClock the host moves to real time at every pump, so its

@@ -1,4 +1,4 @@
-// The guest side of per-operation metering (hosts/xs/meter.ts). XS reports compute only per
+// The guest side of per-operation metering (hosts/xs/harness/meter.ts). XS reports compute only per
 // `evaluate`, so a scenario is cut into named steps that the Node driver evaluates one by
 // one, each as `__sailauStep(name)`, reading the meter and the heap after each.
 // A step may return a promise: XS drains its job queue at the end of each evaluate, so the

@@ -122,7 +122,7 @@ export function formatMeterTable(rows: { scenario?: string; step: string; comput
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const [entry, ...steps] = process.argv.slice(2);
-  if (!entry) { console.error('usage: tsx hosts/xs/meter.ts <entry.ts> <step>…'); process.exit(2); }
+  if (!entry) { console.error('usage: tsx hosts/xs/harness/meter.ts <entry.ts> <step>…'); process.exit(2); }
   meterScenario(entry, steps).then((r) => {
     console.log(formatMeterTable(r.steps));
     console.log(`max heap ${r.maxHeapSlots} slots (${r.maxHeapKiB} KiB@16B); engine ${r.engine.slots} slots`);

@@ -2,10 +2,10 @@
 // builds it from source at install) and answers its host calls. Separate process on
 // purpose: xsnap needs SES lockdown, which freezes this whole Node realm.
 //
-//   npx tsx hosts/xs/run.ts <entry.ts>     prints one JSON line: { reports, meter }
+//   npx tsx hosts/xs/harness/run.ts <entry.ts>     prints one JSON line: { reports, meter }
 //
 // Per-operation figures (compute and heap of each step of a scenario) come from
-// hosts/xs/meter.ts, which shares the worker set-up below.
+// hosts/xs/harness/meter.ts, which shares the worker set-up below.
 import '@endo/init/debug.js';
 import { xsnap, type XsnapWorker } from '@agoric/xsnap';
 import os from 'node:os';
@@ -13,8 +13,8 @@ import fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { bundleForXs } from './bundle';
-import { decodeCbor, encodeCbor, type CborValue, type CborObject } from '../../protocol/cbor';
-import { toHex } from '../../protocol/bytes';
+import { decodeCbor, encodeCbor, type CborValue, type CborObject } from '../../../protocol/cbor';
+import { toHex } from '../../../protocol/bytes';
 
 export interface XsRunResult {
   reports: Record<string, unknown>;
@@ -98,6 +98,6 @@ export async function runInXs(entry: string): Promise<XsRunResult> {
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const entry = process.argv[2];
-  if (!entry) { console.error('usage: tsx hosts/xs/run.ts <entry.ts>'); process.exit(2); }
+  if (!entry) { console.error('usage: tsx hosts/xs/harness/run.ts <entry.ts>'); process.exit(2); }
   runInXs(entry).then((r) => { console.log(JSON.stringify(r)); }, (e) => { console.error(e); process.exit(1); });
 }

@@ -1,5 +1,5 @@
 // XsDevice: a device's firmware running inside the real XS engine (a persistent xsnap worker
-// in a child process, hosts/xs/device-child.ts), with its link reachable from this Node
+// in a child process, hosts/xs/harness/device-child.ts), with its link reachable from this Node
 // process as an ordinary LinkPort. The precinct computer's code (SessionClient, DeviceLink,
 // precinct/devices/calls.ts) talks to it as to a device on a serial line.
 //
@@ -13,8 +13,8 @@
 // which would freeze this realm (and the test's) too.
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { encodeCbor, type CborValue } from '../../protocol/cbor';
-import type { LinkPort } from '../../runtime/ports';
+import { encodeCbor, type CborValue } from '../../../protocol/cbor';
+import type { LinkPort } from '../../../runtime/ports';
 
 export interface XsDeviceOptions {
   /** Handed to the guest's hostConfig() (CBOR). */
@@ -78,7 +78,7 @@ export class XsDevice {
   }
 
   static async start(entry: string, options: XsDeviceOptions = {}): Promise<XsDevice> {
-    const child = fork(CHILD, [], { cwd: join(import.meta.dirname, '../..'), execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(CHILD, [], { cwd: join(import.meta.dirname, '../../..'), execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const dev = new XsDevice(child);
     const loaded = new Promise<FromChild>((resolve, reject) => {
       child.on('message', (m: FromChild) => { if (m.t === 'loaded' || m.t === 'error') resolve(m); });

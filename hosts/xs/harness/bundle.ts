@@ -4,7 +4,7 @@
 //
 // `wholeModules`: no tree shaking and no /* @__PURE__ */ dropping, so that every imported
 // module's top-level code runs, as on a device (mcconfig compiles each module whole and XS
-// evaluates all of it). The metering (hosts/xs/meter.ts) uses it: a tree-shaken bundle
+// evaluates all of it). The metering (hosts/xs/harness/meter.ts) uses it: a tree-shaken bundle
 // under-reports what loading a library costs there.
 import { build } from 'esbuild';
 

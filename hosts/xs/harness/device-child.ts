@@ -1,4 +1,4 @@
-// The child process of an XsDevice (hosts/xs/device.ts): one xsnap worker that lives across
+// The child process of an XsDevice (hosts/xs/harness/device.ts): one xsnap worker that lives across
 // many evaluates, with the device's link relayed to the parent over Node's IPC channel.
 // Separate process on purpose: xsnap needs SES lockdown, which freezes this whole realm.
 //
@@ -14,7 +14,7 @@
 // Compute is summed over the pumps (not the idle probes), so the parent can take differences.
 import { startXsWorker, type XsEntropy } from './run';
 import { bundleForXs } from './bundle';
-import { decodeCbor } from '../../protocol/cbor';
+import { decodeCbor } from '../../../protocol/cbor';
 import type { XsnapWorker } from '@agoric/xsnap';
 
 type Msg =
