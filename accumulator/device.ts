@@ -9,7 +9,7 @@
 
 import { checkStartVerifier } from '../protocol/start-password';
 import { ProtocolError, bytesEqual } from '../protocol/bytes';
-import { decodeCbor, encodeCbor, type CborObject, type CborValue } from '../protocol/cbor';
+import { decodeCbor, encodeCbor, type CborObject } from '../protocol/cbor';
 import { CardRecordError, verifyActivation, verifyVote, type CardRefusal } from '../protocol/card/records';
 import { selectApdu } from '../protocol/card/apdu';
 import { verifySignedElection } from '../protocol/election/signed';
@@ -400,12 +400,9 @@ export class Accumulator {
   }
 
   eventPage(from: number, limit: number): ResponseOf<typeof EventLogRead> {
-    let n = limit;
-    let page = this.log.page(from, n);
-    while (page.length > MAX_EVENT_PAGE_BYTES && n > 1) { n = Math.max(1, Math.floor(n / 2)); page = this.log.page(from, n); }
-    const count = (decodeCbor(page) as CborValue[])[1] as CborValue[];
+    const answer = this.log.pageWithin(from, limit, MAX_EVENT_PAGE_BYTES);
     if (from === 1) this.record(EVENTS.logExported, 'success');
-    return { page, next: from + count.length, total: this.log.head.seq };
+    return answer;
   }
 
   startSelfTest(): ResponseOf<typeof SelfTestRun> {

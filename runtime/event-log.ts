@@ -156,6 +156,19 @@ export class EventLog {
     return encodeCbor([PAGE_VERSION, entries, lastHash, sig]);
   }
 
+  /**
+   * The answer to event-log.read: the longest page from fromSeq of at most `max` entries
+   * whose encoding fits `maxBytes` (halving the count until it does; one entry always goes),
+   * with the seq to ask for next and the log's head seq.
+   */
+  pageWithin(fromSeq: number, max: number, maxBytes: number): { page: Uint8Array; next: number; total: number } {
+    let n = max;
+    let page = this.page(fromSeq, n);
+    while (page.length > maxBytes && n > 1) { n = Math.max(1, Math.floor(n / 2)); page = this.page(fromSeq, n); }
+    const entries = (decodeCbor(page) as CborValue[])[1] as CborValue[];
+    return { page, next: fromSeq + entries.length, total: this.head.seq };
+  }
+
   private *rawEntries(fromSeq: number): Generator<{ seq: number; bytes: Uint8Array; journalSeq: number }> {
     // Resume from where the last page ended when the caller continues from there.
     const startJournal = fromSeq > this.cursor.eventSeq && this.cursor.eventSeq > 0 ? this.cursor.journalSeq + 1 : 1;

@@ -148,6 +148,21 @@ test('reordering, removal, insertion and truncation are detected, at the right s
   expectBroken(verifyEventPage(rebuild(page, (e) => e.slice(1)), crypto, { fromSeq: 1 }), 1, /seq 2 where 1/);
 });
 
+test('pageWithin: the longest page that fits the byte bound, never empty, with next and total', () => {
+  const { log } = filledLog(8, { signingKey: deviceKey });
+  const whole = log.pageWithin(1, 100, 1 << 20);
+  assert.equal([whole.next, whole.total], [9, 8]);
+  assert.ok(verifyEventPage(whole.page, crypto, { publicKey: devicePub }).ok);
+  const bound = Math.floor(whole.page.length / 2);
+  const part = log.pageWithin(1, 8, bound);
+  assert.ok(part.page.length <= bound, `${part.page.length} > ${bound}`);
+  assert.ok(part.next > 1 && part.next < 9, `next ${part.next}`);
+  const rest = log.pageWithin(part.next, 8, 1 << 20);
+  assert.is(rest.next, 9);
+  // a bound smaller than one entry still gives one entry: the reader always advances
+  assert.is(log.pageWithin(1, 8, 10).next, 2);
+});
+
 test('the detail rule keeps votes and voters out of the log', () => {
   const { log } = filledLog(1);
   for (const ok of ['', 'attempt 2', 'bad-mac', 'firmware 0.3.1', 'battery 15%', 'Қазақ тілі']) assert.is(checkDetail(ok), undefined, ok);
