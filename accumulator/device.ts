@@ -28,7 +28,7 @@ import { Journal, JournalError, StateCell } from '../runtime/journal';
 import type { CardReaderPort, ClockPort, CryptoPort, DisplayPort, EntropyPort, FlashPort, PowerPort, SoundPort } from '../runtime/ports';
 import {
   SelfTest, cardReaderCheck, clockCheck, electionCheck, eventLogCheck, failed, flashCheck, journalCheck, keysCheck, passed,
-  selfTestReportMessage, summarise, type SelfTestReport as Report,
+  SelfTestRuns, summarise, type SelfTestReport as Report,
 } from '../runtime/self-test';
 import { verifyEventPage } from '../runtime/event-log';
 import { Counters, LoadKeys } from './messages';
@@ -114,8 +114,7 @@ export class Accumulator {
   private logDamaged = false;
   private badPasswords = 0;
   private loadBuffer: { total: number; bytes: Uint8Array; received: number } | undefined;
-  private selfTest: { run: number; state: 'running' | 'done'; report?: Report } | undefined;
-  private selfTestPassed = false;
+  private readonly selfTests = new SelfTestRuns();
   private readonly bootMs: number;
   private screen: AccumulatorScreen;
 
@@ -279,12 +278,7 @@ export class Accumulator {
         return { previousMs: previousMs === undefined ? undefined : Math.floor(previousMs) };
       })
       .on(SelfTestRun, () => this.startSelfTest())
-      .on(SelfTestReport, () => {
-        const st = this.selfTest;
-        if (!st) return { state: 'never-run', checks: [] };
-        if (st.state === 'running' || !st.report) return { state: 'running', run: st.run, checks: [] };
-        return selfTestReportMessage(st.report, st.run);
-      })
+      .on(SelfTestReport, () => this.selfTests.reportMessage())
       .on(EventLogRead, (b) => this.eventPage(b.from, b.limit))
       .on(LoadElection, (b) => this.loadElection(b.total, b.offset, b.chunk))
       .on(LoadKeys, (b) => this.loadKeys(b))
@@ -360,7 +354,7 @@ export class Accumulator {
   /** `verifier`: the start password's scrypt verifier (protocol/start-password.ts), sent by the precinct computer. */
   open(verifier: Uint8Array): ResponseOf<typeof Open> {
     this.requireState('open', ['loaded']);
-    if (!this.selfTestPassed) throw this.refusedCommand('open', 'run a passing self-test first');
+    if (!this.selfTests.passed) throw this.refusedCommand('open', 'run a passing self-test first');
     if (!checkStartVerifier(this.p.crypto, this.keys!.passwordCheck, verifier)) {
       this.badPasswords++;
       this.record(EVENTS.openRefusedBadPassword, 'failure', `attempt ${this.badPasswords}`);
@@ -407,14 +401,7 @@ export class Accumulator {
 
   startSelfTest(): ResponseOf<typeof SelfTestRun> {
     if (this.state === 'open') throw this.refusedCommand('self-test.run', 'not while open');
-    if (this.selfTest?.state === 'running') throw new RpcError('busy', 'a self-test is running');
-    const run = (this.selfTest?.run ?? 0) + 1;
-    this.selfTest = { run, state: 'running' };
-    void this.runSelfTest().then((report) => {
-      this.selfTest = { run, state: 'done', report };
-      this.selfTestPassed = summarise(report).ok;
-    }, () => { this.selfTest = { run, state: 'done' }; this.selfTestPassed = false; });
-    return { run };
+    return this.selfTests.start(() => this.runSelfTest());
   }
 
   /** The self-test (001 §4): flash, journal, event log, clock, card reader, keys, election. */

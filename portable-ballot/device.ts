@@ -35,7 +35,7 @@ import { Journal, JournalFullError, StateCell } from '../runtime/journal';
 import type { ClockPort, CryptoPort, DisplayPort, EntropyPort, FlashPort, LinkPort, PowerPort, SoundPort } from '../runtime/ports';
 import {
   SelfTest, batteryCheck, clockCheck, electionCheck, eventLogCheck, failed, flashCheck, journalCheck, keysCheck, passed,
-  selfTestReportMessage, summarise, type SelfTestReport as Report,
+  SelfTestRuns, summarise, type SelfTestReport as Report,
 } from '../runtime/self-test';
 import { SlotStoreError, VoteSlotStore, type SlotRegion } from '../accumulator/slots';
 import { BallotRunner } from '../terminal/ballot/runner';
@@ -152,8 +152,7 @@ export class PortableBallot {
   private ballotTouch: ((id: string) => void) | undefined;
   private loading: { total: number; received: number; digest: HomeListDigest; store: VoterListStore; lastRegNo: number } | undefined;
   private electionBuffer: { total: number; bytes: Uint8Array; received: number } | undefined;
-  private selfTest: { run: number; state: 'running' | 'done'; report?: Report } | undefined;
-  private selfTestPassed = false;
+  private readonly selfTests = new SelfTestRuns();
   private logFull = false;
   private badPasswords = 0;
   private summaryCache: UploadSummary | undefined;
@@ -399,12 +398,7 @@ export class PortableBallot {
         return { previousMs: previousMs === undefined ? undefined : Math.floor(previousMs) };
       })
       .on(SelfTestRun, () => this.startSelfTest())
-      .on(SelfTestReport, () => {
-        const st = this.selfTest;
-        if (!st) return { state: 'never-run', checks: [] };
-        if (st.state === 'running' || !st.report) return { state: 'running', run: st.run, checks: [] };
-        return selfTestReportMessage(st.report, st.run);
-      })
+      .on(SelfTestReport, () => this.selfTests.reportMessage())
       .on(EventLogRead, (b) => this.eventPage(b.from, b.limit))
       .on(LoadElection, (b) => this.loadElection(b.total, b.offset, b.chunk))
       .on(LoadSetup, (b) => this.loadSetup(b))
@@ -557,7 +551,7 @@ export class PortableBallot {
 
   open(verifier: Uint8Array): ResponseOf<typeof Open> {
     this.requireState('open', ['loaded']);
-    if (!this.selfTestPassed) throw this.refusedCommand('open', 'run a passing self-test first');
+    if (!this.selfTests.passed) throw this.refusedCommand('open', 'run a passing self-test first');
     if (!checkStartVerifier(this.p.crypto, this.setup!.commitment, verifier)) {
       this.badPasswords++;
       this.record(EVENTS.openRefusedBadPassword, 'failure', `attempt ${this.badPasswords}`);
@@ -659,14 +653,7 @@ export class PortableBallot {
 
   startSelfTest(): ResponseOf<typeof SelfTestRun> {
     if (this.state === 'open') throw this.refusedCommand('self-test.run', 'not while open');
-    if (this.selfTest?.state === 'running') throw new RpcError('busy', 'a self-test is running');
-    const run = (this.selfTest?.run ?? 0) + 1;
-    this.selfTest = { run, state: 'running' };
-    void this.runSelfTest().then((report) => {
-      this.selfTest = { run, state: 'done', report };
-      this.selfTestPassed = summarise(report).ok;
-    }, () => { this.selfTest = { run, state: 'done' }; this.selfTestPassed = false; });
-    return { run };
+    return this.selfTests.start(() => this.runSelfTest());
   }
 
   /** Flash, journal and stores, event log, clock, battery, keys and codes, election, the list's digest. */

@@ -12,6 +12,7 @@
 import { ProtocolError, toHex } from '../protocol/bytes';
 import { decodeCbor, encodeCbor, type CborObject, type CborValue } from '../protocol/cbor';
 import type { ResponseOf, SelfTestReport as SelfTestReportMessage } from '../protocol/wire/messages';
+import { RpcError } from '../protocol/wire/envelope';
 import type { ButtonsPort, CardReaderPort, ClockPort, DisplayPort, FlashPort, PowerPort, TimerHandle } from './ports';
 
 export type CheckKind = 'automatic' | 'operator';
@@ -539,4 +540,37 @@ export function selfTestReportMessage(r: SelfTestReport, run: number): ResponseO
     })),
     finishedAtMs: r.startedAt === undefined ? undefined : r.startedAt + r.totalMs,
   };
+}
+
+/**
+ * One device's self-test runs over the wire: `self-test.run` starts one in the background
+ * (refused `busy` while one runs), `self-test.report` answers from the latest, and `passed`
+ * says whether the latest finished run passed (what `open` requires). Shared by every device.
+ */
+export class SelfTestRuns {
+  private latest: { run: number; state: 'running' | 'done'; report?: SelfTestReport } | undefined;
+  /** The latest finished run passed; a device clears it when its configuration changes. */
+  passed = false;
+  private done: Promise<void> = Promise.resolve();
+
+  start(run: () => Promise<SelfTestReport>): { run: number } {
+    if (this.latest?.state === 'running') throw new RpcError('busy', 'a self-test is running');
+    const n = (this.latest?.run ?? 0) + 1;
+    this.latest = { run: n, state: 'running' };
+    this.done = run().then((report) => {
+      this.latest = { run: n, state: 'done', report };
+      this.passed = summarise(report).ok;
+    }, () => { this.latest = { run: n, state: 'done' }; this.passed = false; });
+    return { run: n };
+  }
+
+  /** Resolves when the run started last has finished. */
+  finished(): Promise<void> { return this.done; }
+
+  reportMessage(): ResponseOf<typeof SelfTestReportMessage> {
+    const st = this.latest;
+    if (!st) return { state: 'never-run', checks: [] };
+    if (st.state === 'running' || !st.report) return { state: 'running', run: st.run, checks: [] };
+    return selfTestReportMessage(st.report, st.run);
+  }
 }

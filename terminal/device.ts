@@ -39,7 +39,7 @@ import { LinkEndpoint, type LinkSecurityEvent } from '../runtime/link-endpoint';
 import type { ButtonsPort, CardReaderPort, ClockPort, CryptoPort, DisplayPort, EntropyPort, FlashPort, LinkPort, PowerPort } from '../runtime/ports';
 import {
   SelfTest, cardReaderCheck, clockCheck, electionCheck, eventLogCheck, failed, flashCheck, journalCheck, keysCheck, passed,
-  selfTestReportMessage, summarise, type CheckOutcome, type SelfTestReport as Report,
+  SelfTestRuns, summarise, type CheckOutcome, type SelfTestReport as Report,
 } from '../runtime/self-test';
 import { CODE_BITMAP_BYTES, CodeError, CodePool, CodesExhaustedError, bitmapToCodes, fromFlashImage } from './ballot/codes';
 import type { BallotConfig } from './ballot/config';
@@ -136,9 +136,7 @@ export class Terminal {
   private logFull = false;
   private badPasswords = 0;
   private loadBuffer: { total: number; bytes: Uint8Array; received: number } | undefined;
-  private selfTest: { run: number; state: 'running' | 'done'; report?: Report } | undefined;
-  private selfTestPassed = false;
-  private selfTestDone: Promise<void> = Promise.resolve();
+  private readonly selfTests = new SelfTestRuns();
   private readonly bootMs: number;
   private lastPhase: BallotState['phase'] = 'waiting';
   /** Work in flight (card check, vote write): tests and the host can await it. */
@@ -392,12 +390,7 @@ export class Terminal {
       .on(Counters, () => this.counters())
       .on(SetTime, (b) => this.setTime(b.wallClockMs))
       .on(SelfTestRun, () => this.startSelfTest())
-      .on(SelfTestReport, () => {
-        const st = this.selfTest;
-        if (!st) return { state: 'never-run', checks: [] };
-        if (st.state === 'running' || !st.report) return { state: 'running', run: st.run, checks: [] };
-        return selfTestReportMessage(st.report, st.run);
-      })
+      .on(SelfTestReport, () => this.selfTests.reportMessage())
       .on(EventLogRead, (b) => this.eventPage(b.from, b.limit))
       .on(LoadElection, (b) => this.loadElection(b.total, b.offset, b.chunk))
       .on(Provision, (b) => this.provision(b))
@@ -478,7 +471,7 @@ export class Terminal {
       this.phase = 0;
       this.votes = 0;
       this.refusals = new Map();
-      this.selfTestPassed = false;
+      this.selfTests.passed = false;
       this.startRunner();
     }
     this.record(EVENTS.electionLoaded, 'success', safeDetail(info.definition.electionId));
@@ -503,7 +496,7 @@ export class Terminal {
     this.formatCodesBlock(id);
     this.provisioning = { issuers: b.issuers.map((k) => k.slice()), electionPublicKey: b.electionPublicKey.slice(), commitment: b.startPasswordCommitment.slice(), id };
     this.pool = CodePool.fromCodes(codes);
-    this.selfTestPassed = false;
+    this.selfTests.passed = false;
     return { state: this.state, codes: codes.length };
   }
 
@@ -524,7 +517,7 @@ export class Terminal {
     this.requireState('open', ['loaded']);
     const prov = this.provisioning;
     if (!prov || !this.pool) throw this.refusedCommand('open', 'not provisioned');
-    if (!this.selfTestPassed) throw this.refusedCommand('open', 'run a passing self-test first');
+    if (!this.selfTests.passed) throw this.refusedCommand('open', 'run a passing self-test first');
     if (!checkStartVerifier(this.p.crypto, prov.commitment, verifier)) {
       this.badPasswords++;
       this.record(EVENTS.openRefusedBadPassword, 'failure', `attempt ${this.badPasswords}`);
@@ -558,18 +551,11 @@ export class Terminal {
 
   startSelfTest(): ResponseOf<typeof SelfTestRun> {
     if (this.state === 'open') throw this.refusedCommand('self-test.run', 'not while open');
-    if (this.selfTest?.state === 'running') throw new RpcError('busy', 'a self-test is running');
-    const run = (this.selfTest?.run ?? 0) + 1;
-    this.selfTest = { run, state: 'running' };
-    this.selfTestDone = this.runSelfTest().then((report) => {
-      this.selfTest = { run, state: 'done', report };
-      this.selfTestPassed = summarise(report).ok;
-    }, () => { this.selfTest = { run, state: 'done' }; this.selfTestPassed = false; });
-    return { run };
+    return this.selfTests.start(() => this.runSelfTest());
   }
 
   /** Resolves when the self-test started last has finished. */
-  selfTestFinished(): Promise<void> { return this.selfTestDone; }
+  selfTestFinished(): Promise<void> { return this.selfTests.finished(); }
 
   /** The self-test (001 §4): flash, journal, event log, clock, card reader, keys and codes, election. */
   runSelfTest(): Promise<Report> {

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import {
   SelfTest, flashCheck, clockCheck, batteryCheck, buttonsCheck, screenCheck, cardReaderCheck,
   journalCheck, eventLogCheck, keysCheck, electionCheck, encodeSelfTestReport, decodeSelfTestReport,
-  summarise, passed, failed, selfTestReportMessage, type SelfTestReport,
+  summarise, passed, failed, selfTestReportMessage, SelfTestRuns, type SelfTestReport,
 } from '../runtime/self-test';
 import { SelfTestReport as SelfTestReportMessage } from '../protocol/wire/messages';
 import { VirtualClock } from '../runtime/virtual-clock';
@@ -309,6 +309,27 @@ test('registration refuses bad and duplicate ids', () => {
   st.register(keysCheck(() => true));
   assert.throws(() => st.register(keysCheck(() => true)), /duplicate/);
   assert.throws(() => st.register({ id: 'Bad Id', kind: 'automatic', title: { kk: '', ru: '' }, run: () => {} }), /bad-id/);
+});
+
+test('SelfTestRuns: one run at a time, the report of the latest, passed only after a passing run', async () => {
+  const runs = new SelfTestRuns();
+  assert.equal(runs.reportMessage(), { state: 'never-run', checks: [] });
+  const report = (status: 'passed' | 'failed'): SelfTestReport => ({ v: 1, device: 'd', startedAt: undefined, budgetMs: 10000, automaticMs: 1, totalMs: 1, checks: [{ id: 'flash', kind: 'automatic', status, durationMs: 1, detail: '' }] });
+  let finish!: (r: SelfTestReport) => void;
+  assert.equal(runs.start(() => new Promise((r) => { finish = r; })), { run: 1 });
+  assert.is(runs.reportMessage().state, 'running');
+  assert.throws(() => runs.start(() => Promise.resolve(report('passed'))), (e: unknown) => e instanceof ProtocolError && e.code === 'busy');
+  assert.is(runs.passed, false);
+  finish(report('passed'));
+  await runs.finished();
+  assert.is(runs.passed, true);
+  assert.is(runs.reportMessage().state, 'done');
+  assert.equal(runs.start(() => Promise.resolve(report('failed'))), { run: 2 });
+  await runs.finished();
+  assert.is(runs.passed, false, 'a failing run takes the pass away');
+  assert.equal(runs.start(() => Promise.reject(new Error('crashed'))), { run: 3 });
+  await runs.finished();
+  assert.is(runs.passed, false);
 });
 
 test.run();
