@@ -41,20 +41,43 @@ test('root manifest: every shared folder is mapped (a wildcard covers one folder
   assert.equal(missing, [], `add "<folder>/*": "./<folder>/*" to manifest.json modules for: ${missing.join(', ')}`);
 });
 
-// noble and the two port modules built on it load at run time (noble cannot be preloaded, and a
-// preloaded module cannot import one that is not).
+// The curves and the two port modules built on them load at run time: XS 8.2.3 compares a RAM
+// BigInt with a preloaded one as never equal (=== / !==), so noble's arithmetic breaks when
+// preloaded; a preloaded module cannot import one that is not. hosts/moddable/preload-curves.json
+// preloads them for an XS with that fixed. noble's hashes and ciphers hold no BigInt state and are
+// preloaded, SHA-2 through protocol/crypto/sha2 (per-instance scratch).
 const RUN_TIME_MODULES = ['protocol/crypto/noble', 'protocol/crypto/curve25519'];
+const PRELOADED_NOBLE = ['@noble/ciphers/_arx', '@noble/ciphers/_poly1305', '@noble/ciphers/chacha', '@noble/ciphers/utils',
+  '@noble/hashes/_md', '@noble/hashes/_u64', '@noble/hashes/hkdf', '@noble/hashes/hmac', '@noble/hashes/utils'];
 
-test('root manifest: preload names every shared module but noble (mcconfig ignores wildcards for .ts)', () => {
+test('root manifest: preload names every shared module but the curves (mcconfig ignores wildcards for .ts)', () => {
   const m = readManifest(join(root, 'manifest.json'));
   const found = { dirs: [] as string[], modules: [] as string[] };
   walk(join(root, 'protocol'), found);
   walk(join(root, 'runtime'), found);
   const preload = list(m.preload);
   assert.equal(preload.filter((p) => p.includes('*')), [], 'a preload wildcard preloads no TypeScript module');
-  assert.not.ok(preload.some((p) => p.includes('noble') || RUN_TIME_MODULES.includes(p)), 'noble cannot be preloaded (read-only scratch buffers)');
+  assert.not.ok(preload.some((p) => p.startsWith('@noble/curves') || p === '@noble/hashes/sha2' || RUN_TIME_MODULES.includes(p)), 'curves and noble\'s sha2.js cannot be preloaded on XS 8.2.3');
+  assert.equal(preload.filter((p) => p.startsWith('@noble/')).sort(), PRELOADED_NOBLE, 'noble hash and cipher modules preloaded');
   assert.equal(found.modules.filter((x) => !RUN_TIME_MODULES.includes(x) && !preload.includes(x)).sort(), [], 'not preloaded');
-  assert.equal(preload.filter((x) => !found.modules.includes(x)), [], 'preloaded but no such file');
+  assert.equal(preload.filter((x) => !x.startsWith('@noble/') && !found.modules.includes(x)), [], 'preloaded but no such file');
+  for (const n of PRELOADED_NOBLE) assert.ok(existsSync(join(root, 'node_modules', `${n}.js`)), `${n}.js missing`);
+});
+
+test('device crypto imports no module-level-scratch SHA-2: only protocol/crypto/sha2', () => {
+  for (const f of ['protocol/crypto/noble.ts', 'protocol/crypto/curve25519.ts', 'protocol/crypto/sha2.ts']) {
+    assert.not.match(readFileSync(join(root, f), 'utf8'), /from '@noble\/hashes\/sha2/, f);
+  }
+});
+
+test('preload-curves.json: the opt-in completes the preload (every crypto module then in flash)', () => {
+  const c = readManifest(join(root, 'hosts/moddable/preload-curves.json'));
+  const pre = list(c.preload);
+  for (const r of RUN_TIME_MODULES) assert.ok(pre.includes(r), r);
+  for (const f of ['utils', 'abstract/modular', 'abstract/curve', 'abstract/edwards', 'abstract/montgomery']) {
+    assert.ok(pre.includes(`@noble/curves/${f}`), f);
+    assert.ok(existsSync(join(root, 'node_modules/@noble/curves', `${f}.js`)), f);
+  }
 });
 
 test('app and device manifests include the root manifest and preload hosts/moddable/globals', () => {
@@ -93,7 +116,7 @@ run('self-test app: mcconfig builds it for lin and it passes in mcsim', async ()
   });
   try { process.kill(-sim.pid!, 'SIGTERM'); } catch { /* already gone */ }
   assert.is(verdict, 'PASS', out);
-  for (const check of ['flash', 'journal', 'event-log', 'clock', 'errors', 'ed25519']) {
+  for (const check of ['flash', 'journal', 'event-log', 'clock', 'errors', 'signature']) {
     assert.match(out, new RegExp(`\\n\\s+${check}\\s+passed`), `${check} did not pass:\n${out}`);
   }
 });

@@ -18,7 +18,7 @@
 // Checked by tests/crypto-ports.test.ts (RFC 8032 and RFC 7748 vectors) and
 // tests/crypto-curve25519.test.ts (agreement with noble's full ed25519/x25519 on random keys,
 // messages and malformed inputs).
-import { sha512 } from '@noble/hashes/sha2.js';
+import { sha512 } from './sha2';
 import { eddsa, edwards, type EdDSA } from '@noble/curves/abstract/edwards.js';
 import { isNegativeLE, mod, pow2 } from '@noble/curves/abstract/modular.js';
 import { montgomery, type MontgomeryECDH } from '@noble/curves/abstract/montgomery.js';

@@ -3,7 +3,7 @@
 // does, without the ristretto/hash-to-curve/OPRF/FROST that module also builds at load);
 // the hashes and the AEAD are noble's narrowest entry points.
 import { ed25519, x25519 } from './curve25519';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from './sha2';
 import { hmac } from '@noble/hashes/hmac.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';

@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       }
       return passed(made.join(', '));
     }))
-    .register(callbackCheck('ed25519', { kk: 'Ed25519 қолтаңбасы', ru: 'Подпись Ed25519' }, () => {
+    .register(callbackCheck('signature', { kk: 'Ed25519 қолтаңбасы', ru: 'Подпись Ed25519' }, () => {
       const secret = fromHex(KAT.secret);
       const message = fromHex(KAT.message);
       const s0 = Time.ticks;
