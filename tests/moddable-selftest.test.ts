@@ -80,6 +80,19 @@ test('preload-curves.json: the opt-in completes the preload (every crypto module
   }
 });
 
+test('device manifests preload their device logic (every module of the device folder but main)', () => {
+  for (const device of ['terminal', 'accumulator', 'portable-ballot']) {
+    const m = readManifest(join(root, device, 'manifest.json'));
+    const found = { dirs: [] as string[], modules: [] as string[] };
+    walk(join(root, device), found);
+    const pre = list(m.preload);
+    const wanted = found.modules.filter((x) => x !== `${device}/main`);
+    assert.ok(wanted.length >= 5, `${device}: found ${wanted.join(', ')}`);
+    assert.equal(wanted.filter((x) => !pre.includes(x)), [], `${device}: not preloaded (costs RAM)`);
+    assert.not.ok(pre.includes(`${device}/main`), `${device}/main calls native code at load`);
+  }
+});
+
 test('app and device manifests include the root manifest and preload hosts/moddable/globals', () => {
   const manifests = ['hosts/moddable/apps/selftest', 'terminal', 'accumulator', 'portable-ballot']
     .map((d) => join(root, d, 'manifest.json')).filter((p) => existsSync(p));

@@ -2,14 +2,17 @@
 // ballot-display.ts): on panels from 320×240 to 800×480, in both languages and in large
 // text, every screen of the three sample ballots keeps every touch target at least 0.5 in
 // (VVSG 2.0 7.2-I) in both directions, inside the panel, not overlapping anything, with the
-// page sizes ballotPageSizes gives the flow.
+// page sizes ballotPageSizes gives the flow. Text is measured with the committed bitmap
+// fonts' advances (hosts/moddable/fonts/*.fnt), as Piu measures it on the device.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createBallotFlow, type BallotEvent, type BallotFlow, type BallotState } from '../terminal/ballot/flow';
-import { ballotScreen } from '../terminal/screens/ballot-screens';
-import type { Screen } from '../terminal/screens/types';
+import { createBallotFlow } from '../terminal/ballot/flow';
+import { voterScreens } from './helpers/voter-screens';
 import { ballotPageSizes, layoutScreen, minTouchPx, type Box, type PanelSpec } from '../hosts/moddable/ballot-layout';
 import { SAMPLE_NAMES, sample } from './terminal-node';
+import { fntMeasure } from '../scripts/make-fonts';
+
+const measure = fntMeasure();
 
 const PANELS: PanelSpec[] = [
   { widthPx: 320, heightPx: 240, dpi: 143 }, // 2.8" (the board's panel)
@@ -17,36 +20,6 @@ const PANELS: PanelSpec[] = [
   { widthPx: 800, heightPx: 480, dpi: 133 }, // 7"
   { widthPx: 800, heightPx: 480, dpi: 94 }, // 10.1"
 ];
-
-/** Every screen a voter can meet, walking the flow through each contest's pages. */
-function screensOf(flow: BallotFlow, lang: 'kk' | 'ru', large: boolean): Screen[] {
-  const out: Screen[] = [];
-  let s: BallotState = flow.initial();
-  const go = (e: BallotEvent) => { s = flow.step(s, e).state; out.push(ballotScreen(flow, s)); };
-  out.push(ballotScreen(flow, s));
-  go({ type: 'card-inserted' });
-  go({ type: 'card-accepted' });
-  if (large) go({ type: 'touch', button: 'large-text' });
-  go({ type: 'touch', button: `lang:${lang}` });
-  for (const c of flow.ballot.contests) {
-    while (ballotScreen(flow, s).buttons.some((b) => b.id === 'page:next')) go({ type: 'touch', button: 'page:next' });
-    go({ type: 'touch', button: `opt:${c.options[c.options.length - 1].id}` });
-    go({ type: 'touch', button: 'confirm' });
-  }
-  while (ballotScreen(flow, s).buttons.some((b) => b.id === 'page:next')) go({ type: 'touch', button: 'page:next' });
-  go({ type: 'touch', button: 'proceed' });
-  go({ type: 'timeout', timer: s.timer!.id }); // the inactivity alert over the final screen
-  go({ type: 'touch', button: 'alert:continue' });
-  go({ type: 'touch', button: 'cast' });
-  go({ type: 'vote-written', verificationCode: 427 });
-  go({ type: 'button', name: '1' });
-  go({ type: 'button', name: '2' });
-  go({ type: 'timeout', timer: s.timer!.id });
-  go({ type: 'card-removed' });
-  go({ type: 'card-inserted' });
-  go({ type: 'card-refused', reason: 'wrong-precinct' });
-  return out;
-}
 
 function overlap(a: Box, b: Box): boolean {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -59,13 +32,13 @@ for (const panel of PANELS) {
     let notFitting = 0;
     let screens = 0;
     for (const name of SAMPLE_NAMES) {
-      const sizes = ballotPageSizes(panel, sample(name).view);
+      const sizes = ballotPageSizes(panel, sample(name).view, measure);
       assert.ok(sizes.pageSize >= 1 && sizes.largeTextPageSize >= 1 && sizes.largeTextPageSize <= sizes.pageSize);
       const flow = createBallotFlow(sample(name).view, sizes);
       for (const lang of ['kk', 'ru'] as const) {
         for (const large of [false, true]) {
-          for (const screen of screensOf(flow, lang, large)) {
-            const l = layoutScreen(screen, panel);
+          for (const screen of voterScreens(flow, lang, large, 'last')) {
+            const l = layoutScreen(screen, panel, measure);
             screens++;
             if (!l.fits) notFitting++;
             const where = `${name} ${lang}${large ? ' large' : ''} ${screen.id}`;

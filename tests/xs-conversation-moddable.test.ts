@@ -38,10 +38,12 @@ const f = accFixture(crypto);
 function build(device: string): string {
   mkdirSync(out, { recursive: true });
   const env = { ...process.env, PATH: `${tools}:${join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}` };
-  const r = spawnSync(join(tools, 'mcconfig'), ['-m', '-p', 'lin', '-t', 'build', '-o', out, `precinctKey=${toHex(precinctNoise.publicKey)}`, `authorityKey=${toHex(f.authorityPublic)}`, `simLinkPort=${PORT}`],
+  // -i: an instrumented release build, so the device traces its live heap (hosts/moddable/heap.ts)
+  // after boot and, with heapWatchMs, every quarter second through the conversation.
+  const r = spawnSync(join(tools, 'mcconfig'), ['-i', '-m', '-p', 'lin', '-t', 'build', '-o', out, `precinctKey=${toHex(precinctNoise.publicKey)}`, `authorityKey=${toHex(f.authorityPublic)}`, `simLinkPort=${PORT}`, 'heapWatchMs=250'],
     { cwd: join(root, device), env, encoding: 'utf8', timeout: 600_000 });
   assert.is(r.status, 0, `mcconfig failed for ${device}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
-  const so = join(out, 'bin/lin/mc/release', device, 'mc.so');
+  const so = join(out, 'bin/lin/mc/instrument', device, 'mc.so');
   assert.ok(existsSync(so), `no mc.so for ${device}`);
   return so;
 }
@@ -64,6 +66,20 @@ async function boot(so: string): Promise<{ key: Uint8Array; trace: () => string;
   return { key: fromHex(key), trace: () => text, stop };
 }
 
+/**
+ * The device's live heap as XS counts it (after a collection; preloaded modules are in flash and
+ * not counted), from its HEAP trace lines: at boot, the largest while the conversation ran, and at
+ * the end. mcsim is 64-bit (slots of 32 B); the KiB figures are for a 32-bit MCU (16 B a slot).
+ */
+function reportHeap(device: string, trace: string): void {
+  const lines = [...trace.matchAll(/HEAP \S+ (boot|watch) slots (\d+) B, chunks (\d+) B/g)].map((m) => ({ at: m[1], slots: Number(m[2]), chunks: Number(m[3]) }));
+  assert.ok(lines.length >= 2 && lines[0].at === 'boot', `${device}: no HEAP lines (instrumented build?)`);
+  const kib = (b: number) => (b / 2 / 1024).toFixed(1);
+  const max = Math.max(...lines.map((l) => l.slots));
+  const last = lines[lines.length - 1];
+  console.log(`HEAP ${device} (mcsim, slot heap at 16 B/slot): boot ${kib(lines[0].slots)} KiB, max ${kib(max)} KiB, end ${kib(last.slots)} KiB; chunks at end ${(last.chunks / 1024).toFixed(1)} KiB (64-bit)`);
+}
+
 async function conversation(device: string, kind: string, more?: (link: DeviceLink, clock: NodeClock) => Promise<void>): Promise<void> {
   const so = build(device);
   const sim = await boot(so);
@@ -71,6 +87,8 @@ async function conversation(device: string, kind: string, more?: (link: DeviceLi
   const link = new DeviceLink(`${kind}-sim`, sim.key, async () => { const l = await connectTcpLink(PORT); return { link: l, close: () => l.close() }; },
     { crypto, entropy: nodeEntropy, clock, staticKey: precinctNoise, timeoutMs: 5000, maxAttempts: 2 });
   try {
+    // The terminal draws its screens with Piu and the DejaVu bitmap fonts (hosts/moddable/fonts).
+    if (device === 'terminal') assert.match(sim.trace(), /TERMINAL screen out-of-service drawn \d+x\d+ .*DejaVuSans-/);
     const id = await identify(link);
     assert.is(id.kind, kind);
     assert.ok(bytesEqual(id.publicKey, sim.key));
@@ -81,6 +99,8 @@ async function conversation(device: string, kind: string, more?: (link: DeviceLi
     await more?.(link, clock);
     const log = await readEventLog(link, crypto, { publicKey: id.signingKey });
     assert.ok(log.signed && log.entries.some((e) => e.event === EVENTS.boot.id));
+    await new Promise((r) => setTimeout(r, 600)); // two more heap lines after the last exchange
+    reportHeap(device, sim.trace());
   } catch (e) {
     throw new Error(`${String(e)}\nmcsim trace:\n${sim.trace().slice(-4000)}`);
   } finally {

@@ -2,6 +2,8 @@
 // a device key block kept in flash outside the device's own regions, tracing a self-test
 // report. Device code (runs in XS).
 import config from 'mc/config';
+import Timer from 'timer';
+import { heapLine } from './heap';
 import { ProtocolError, bytesEqual, fromHex, toHex, utf8Encode } from '../../protocol/bytes';
 import { crc32 } from '../../protocol/crc32';
 import type { EntropyPort, FlashPort } from '../../runtime/ports';
@@ -67,6 +69,18 @@ export function traceSelfTest(device: string, r: SelfTestReport): void {
   const s = summarise(r);
   traceLine(`${device}: self-test automatic ${r.automaticMs} ms; passed ${s.passed}, failed ${s.failed}, needs-operator ${s.needsOperator}`);
   traceLine(`${device} SELFTEST ${s.ok ? 'PASS' : 'FAIL'}`);
+  traceHeap(device);
+}
+
+/**
+ * The live heap after boot (instrumented builds: mcconfig -d or -i), and for measurement runs
+ * (config.heapWatchMs, e.g. tests/xs-conversation-moddable.test.ts) again every so often, so the
+ * heap after each conversation step shows in the trace. Off unless asked: each line collects.
+ */
+function traceHeap(device: string): void {
+  traceLine(heapLine(`${device} boot`));
+  const every = Number((config as Record<string, unknown>).heapWatchMs ?? 0);
+  if (every > 0) Timer.repeat(() => traceLine(heapLine(`${device} watch`)), every);
 }
 
 export { toHex };

@@ -2,8 +2,8 @@
 // buttons; or the self-test's colour-bar pattern) on the board's 320×240 panel and reports
 // touches on the buttons by id. Device logic builds PanelScreens; a device whose screens need
 // more (the terminal's ballot) maps its own screen type onto these.
-// Fonts: the manifest must bring Cyrillic bitmap fonts (Kazakh letters included, U+0400–04FF)
-// under the names in FONTS, e.g. generated from Noto Sans with fontbm.
+// Fonts: DejaVu Sans bitmap fonts with every Kazakh letter (hosts/moddable/fonts/, made by
+// scripts/make-fonts.ts), which the device manifest lists as "*-mask" resources.
 import 'piu/MC'; // at run time this installs Piu's globals (Application, Label, Skin, …)
 import type { Application, Content } from 'piu/MC';
 import type { DisplayPort } from '../../runtime/ports';
@@ -13,7 +13,7 @@ export type PanelScreen =
   | { kind: 'text'; title: string; lines: readonly string[]; buttons?: readonly PanelButton[] }
   | { kind: 'test-pattern'; buttons: readonly PanelButton[] };
 
-export const FONTS = { title: 'NotoSans-Bold-24', body: 'NotoSans-Regular-18', button: 'NotoSans-Bold-20' } as const;
+export const FONTS = { title: 'DejaVuSans-Bold-24', body: 'DejaVuSans-18', button: 'DejaVuSans-Bold-20' } as const;
 
 /** Colour bars, then grey steps: shows dead pixels, swapped channels and stuck bits. */
 export const TEST_PATTERN_COLORS = ['#ffffff', '#ffff00', '#00ffff', '#00ff00', '#ff00ff', '#ff0000', '#0000ff', '#000000'] as const;

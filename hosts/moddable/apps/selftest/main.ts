@@ -11,8 +11,6 @@
 // this as part of their boot. See docs/moddable.md.
 import '../../globals'; // first (and preloaded): Error names and TextEncoder for noble
 import Time from 'time';
-import Instrumentation from 'instrumentation';
-import Debug from 'debug';
 import {
   SelfTest, flashCheck, journalCheck, eventLogCheck, clockCheck, callbackCheck, summarise,
   encodeSelfTestReport, passed, failed, type SelfTestReport,
@@ -23,6 +21,7 @@ import { EVENTS } from '../../../../runtime/events';
 import { nobleCrypto as crypto } from '../../../../protocol/crypto/noble';
 import { ProtocolError, bytesEqual, fromHex, toHex, utf8Encode } from '../../../../protocol/bytes';
 import { ModdableClock } from '../../clock';
+import { heapLine } from '../../heap';
 import { openStorage } from './storage';
 
 const DEVICE = 'selftest-app';
@@ -39,24 +38,10 @@ const KAT = {
 
 function line(s: string): void { trace(`${s}\n`); }
 
-/** XS heap figures after a garbage collection (live data), where the build has instrumentation. */
-function heap(): string {
-  Debug.gc();
-  const get = (name: Parameters<typeof Instrumentation.map>[0]): number | undefined => {
-    const i = Instrumentation.map(name);
-    return i === undefined ? undefined : Instrumentation.get(i);
-  };
-  const slot = get('XS Slot Heap Used');
-  const chunk = get('XS Chunk Heap Used');
-  const stack = get('XS Stack Used');
-  if (slot === undefined && chunk === undefined) return 'no instrumentation';
-  return `slots ${slot} B, chunks ${chunk} B, stack ${stack} B, keys ${get('XS Keys Used')}, modules ${get('XS Modules Loaded')}, free ${get('System Free Memory')}`;
-}
-
 async function main(): Promise<void> {
   const t0 = Time.ticks;
   line(`SELFTEST start ${FIRMWARE}`);
-  line(`heap at start: ${heap()}`);
+  line(heapLine('start'));
   const clock = new ModdableClock();
   const { flash, where } = openStorage();
   const scratch = flash.blockCount - 1;
@@ -66,7 +51,7 @@ async function main(): Promise<void> {
   const log = EventLog.open(journal, crypto, clock);
   log.record(EVENTS.boot, 'success', FIRMWARE);
   line(`journal: ${journal.count} records, recovery ${JSON.stringify(journal.recovery)}; event log head seq ${log.head.seq}`);
-  line(`heap after journal: ${heap()}`);
+  line(heapLine('after-journal'));
 
   const st = new SelfTest(clock, { device: DEVICE })
     .register(flashCheck(flash, scratch))
@@ -138,7 +123,7 @@ async function main(): Promise<void> {
   const s = summarise(report);
   line(`report: ${encoded.length} bytes CBOR, automatic ${report.automaticMs} ms, total ${report.totalMs} ms; passed ${s.passed}, failed ${s.failed}, needs-operator ${s.needsOperator}`);
   line(`event log: ${log.head.seq} entries; journal ${journal.count} records, ${journal.stats().bytesUsed} B used`);
-  line(`heap at end: ${heap()}`);
+  line(heapLine('end'));
   line(`run took ${Time.ticks - t0} ms`);
   line(s.ok ? 'SELFTEST PASS' : 'SELFTEST FAIL');
 }
