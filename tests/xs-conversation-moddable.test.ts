@@ -77,6 +77,7 @@ function reportHeap(device: string, trace: string): void {
   const kib = (b: number) => (b / 2 / 1024).toFixed(1);
   const max = Math.max(...lines.map((l) => l.slots));
   const last = lines[lines.length - 1];
+  if (process.env.SAILAU_HEAP_TRACE) console.log(`HEAP ${device} every 250 ms: ${lines.map((l) => kib(l.slots)).join(' ')}`);
   console.log(`HEAP ${device} (mcsim, slot heap at 16 B/slot): boot ${kib(lines[0].slots)} KiB, max ${kib(max)} KiB, end ${kib(last.slots)} KiB; chunks at end ${(last.chunks / 1024).toFixed(1)} KiB (64-bit)`);
 }
 
