@@ -164,9 +164,16 @@ export function layoutScreen(screen: Screen, panel: PanelSpec, measure: Measure 
 
   let bottom = panel.heightPx - m.margin;
   if (bar.length > 0) {
-    const perRow = barPerRow(m, bar.length);
+    // As many a row as stay a touch target wide — fewer when a label has a word wider than its
+    // button (a long Kazakh word in a half-width button): wider buttons, one more bar row.
+    let perRow = barPerRow(m, bar.length);
+    let h = barHeight(c, bar.map((b) => b.label), perRow);
+    while (c.overflow && perRow > 1) {
+      perRow--;
+      c.overflow = false;
+      h = barHeight(c, bar.map((b) => b.label), perRow);
+    }
     const barRows = Math.ceil(bar.length / perRow);
-    const h = barHeight(c, bar.map((b) => b.label), perRow);
     for (let r = barRows - 1; r >= 0; r--) {
       const row = bar.slice(r * perRow, (r + 1) * perRow);
       const w = Math.floor((m.innerW - m.gap * (row.length - 1)) / row.length);
