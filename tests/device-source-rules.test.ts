@@ -28,8 +28,7 @@ function codeOnly(src: string): string {
 }
 
 const rules: { name: string; why: string; pattern: RegExp; except?: RegExp }[] = [
-  // hosts/moddable/entropy.ts is the entropy port: on ESP32 XS's Math.random is esp_random (its comment says why)
-  { name: 'Math.random', why: 'XS seeds it the same every boot: use the entropy port', pattern: /\bMath\.random\b/, except: /^hosts\/moddable\/entropy\.ts$/ },
+  { name: 'Math.random', why: 'XS seeds it the same every boot: use the entropy port', pattern: /\bMath\.random\b/ },
   { name: 'Intl', why: 'XS has no Intl', pattern: /\bIntl\./ },
   { name: 'global timers', why: 'timers only through the clock port', pattern: /(?<![.\w])(setTimeout|setInterval)\s*\((?!\s*\w+\s*:)/, except: /^hosts\/moddable\// },
   { name: 'TextEncoder/TextDecoder', why: 'not globals on Moddable: use protocol/bytes', pattern: /\bnew\s+Text(En|De)coder\b/ },

@@ -2,9 +2,7 @@
 // `hosts/moddable/platform` here on lin/mac/win (platform.ts on esp32). The simulator has no
 // flash partition (a SimFlash in RAM, lost at every restart), no embedded:io/digital or
 // analog (no card-presence line, buttons or battery gauge) and no PWM: an empty card reader,
-// mains power, a traced buzzer. Its only randomness is the C library's rand(), so the
-// entropy is the one the manifest's config.entropy allows ("simulator-insecure", see
-// entropy.ts). The link: a TCP listener on 127.0.0.1 (port config.simLinkPort, default 7101;
+// mains power, a traced buzzer. Randomness from /dev/urandom (entropy.ts, random.c). The link: a TCP listener on 127.0.0.1 (port config.simLinkPort, default 7101;
 // the lin io manifest has embedded:io/socket/*), so a precinct computer on the same machine
 // reaches the simulated device at `tcp:<port>`; one connection at a time, the newest wins.
 import Listener from 'embedded:io/socket/listener';
