@@ -27,10 +27,9 @@ import type { EventInfo } from '../runtime/events';
 import { Journal, JournalError, StateCell } from '../runtime/journal';
 import type { CardReaderPort, ClockPort, CryptoPort, DisplayPort, EntropyPort, FlashPort, PowerPort, SoundPort } from '../runtime/ports';
 import {
-  SelfTest, cardReaderCheck, clockCheck, electionCheck, eventLogCheck, failed, flashCheck, journalCheck, keysCheck, passed,
+  SelfTest, cardReaderCheck, clockCheck, electionCheck, eventChainCheck, failed, flashCheck, journalCheck, keysCheck, passed,
   SelfTestRuns, summarise, type SelfTestReport as Report,
 } from '../runtime/self-test';
-import { verifyEventPage } from '../runtime/event-log';
 import { Counters, LoadKeys } from './messages';
 import { REFUSAL_REASONS, screenFor, type AccumulatorScreen, type RefusalReason } from './screens';
 import { SlotStoreError, VoteSlotStore, type SlotRegion } from './slots';
@@ -414,7 +413,7 @@ export class Accumulator {
       const bad = this.slots.verify();
       return bad === 0 ? passed(`${n} records, ${this.slots.stored} votes`) : failed(`${bad} vote slots fail their check`);
     }))
-      .register(eventLogCheck(() => this.verifyLog()))
+      .register(eventChainCheck(this.log, this.p.crypto))
       .register(clockCheck(this.p.clock, { requireWallClock: false }))
       .register(cardReaderCheck(this.p.cardReader, { selectApdu: selectApdu() }))
       .register(keysCheck(() => (this.keys && this.keys.issuers.length > 0 ? passed(`${this.keys.terminals.length} terminals, ${this.keys.portableBallots.length} portable`) : failed('no card keys loaded'))))
@@ -426,17 +425,6 @@ export class Accumulator {
     } });
   }
 
-  private verifyLog(): ReturnType<typeof passed> {
-    let from = 1;
-    let prevHash: Uint8Array | undefined;
-    for (;;) {
-      const v = verifyEventPage(this.log.page(from, 64), this.p.crypto, { prevHash, fromSeq: from });
-      if (!v.ok) return failed(`chain broken at ${v.seq}: ${v.reason}`);
-      if (v.entries.length === 0) return passed(`${from - 1} entries`);
-      from = v.lastSeq + 1;
-      prevHash = v.lastHash;
-    }
-  }
 
   /** A refusal on the link (unknown key, failed handshake, undecryptable frame, broken frames), for the event log. */
   linkRefusal(code: string, detail = ''): void {

@@ -29,12 +29,12 @@ import {
   Close, EventLogRead, Identify, LoadElection, MAX_EVENT_PAGE_BYTES, Open, SelfTestReport, SelfTestRun, SetTime, Status,
   type ResponseOf,
 } from '../protocol/wire/messages';
-import { EventLog, checkDetail, verifyEventPage } from '../runtime/event-log';
+import { EventLog, checkDetail } from '../runtime/event-log';
 import { EVENTS, type EventInfo } from '../runtime/events';
 import { Journal, JournalFullError, StateCell } from '../runtime/journal';
 import type { ClockPort, CryptoPort, DisplayPort, EntropyPort, FlashPort, LinkPort, PowerPort, SoundPort } from '../runtime/ports';
 import {
-  SelfTest, batteryCheck, clockCheck, electionCheck, eventLogCheck, failed, flashCheck, journalCheck, keysCheck, passed,
+  SelfTest, batteryCheck, clockCheck, electionCheck, eventChainCheck, failed, flashCheck, journalCheck, keysCheck, passed,
   SelfTestRuns, summarise, type SelfTestReport as Report,
 } from '../runtime/self-test';
 import { SlotStoreError, VoteSlotStore, type SlotRegion } from '../accumulator/slots';
@@ -671,7 +671,7 @@ export class PortableBallot {
       }
       return passed(`${n} records, ${this.list?.count ?? 0} home voters`);
     }))
-      .register(eventLogCheck(() => this.verifyLog()))
+      .register(eventChainCheck(this.log, this.p.crypto))
       .register(clockCheck(this.p.clock, { requireWallClock: false }))
       .register(batteryCheck(this.p.power, this.warnPercent))
       .register(keysCheck(() => (this.setup && this.codes ? passed(`${this.codes.remaining} codes`) : failed('no setup loaded'))))
@@ -683,17 +683,6 @@ export class PortableBallot {
     } });
   }
 
-  private verifyLog(): ReturnType<typeof passed> {
-    let from = 1;
-    let prevHash: Uint8Array | undefined;
-    for (;;) {
-      const v = verifyEventPage(this.log.page(from, 64), this.p.crypto, { prevHash, fromSeq: from });
-      if (!v.ok) return failed(`chain broken at ${v.seq}: ${v.reason}`);
-      if (v.entries.length === 0) return passed(`${from - 1} entries`);
-      from = v.lastSeq + 1;
-      prevHash = v.lastHash;
-    }
-  }
 
   // ---- state ----
 

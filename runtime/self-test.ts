@@ -13,7 +13,8 @@ import { ProtocolError, toHex } from '../protocol/bytes';
 import { decodeCbor, encodeCbor, type CborObject, type CborValue } from '../protocol/cbor';
 import type { ResponseOf, SelfTestReport as SelfTestReportMessage } from '../protocol/wire/messages';
 import { RpcError } from '../protocol/wire/envelope';
-import type { ButtonsPort, CardReaderPort, ClockPort, DisplayPort, FlashPort, PowerPort, TimerHandle } from './ports';
+import type { ButtonsPort, CardReaderPort, ClockPort, CryptoPort, DisplayPort, FlashPort, PowerPort, TimerHandle } from './ports';
+import { verifyEventPage, type EventLog } from './event-log';
 
 export type CheckKind = 'automatic' | 'operator';
 export type CheckStatus = 'passed' | 'failed' | 'needs-operator';
@@ -351,6 +352,21 @@ export function journalCheck(fn: (ctx: CheckContext) => CallbackResult): SelfTes
 /** Event-log chain: the callback walks the hash chain from its start. */
 export function eventLogCheck(fn: (ctx: CheckContext) => CallbackResult): SelfTestCheck {
   return callbackCheck('event-log', { kk: 'Оқиғалар журналының тізбегі', ru: 'Цепочка журнала событий' }, fn);
+}
+
+/** The device's whole event log, page by page: every hash link and page signature from the first entry. */
+export function eventChainCheck(log: EventLog, crypto: CryptoPort): SelfTestCheck {
+  return eventLogCheck(() => {
+    let from = 1;
+    let prevHash: Uint8Array | undefined;
+    for (;;) {
+      const v = verifyEventPage(log.page(from, 64), crypto, { prevHash, fromSeq: from });
+      if (!v.ok) return failed(`chain broken at ${v.seq}: ${v.reason}`);
+      if (v.entries.length === 0) return passed(`${from - 1} entries`);
+      from = v.lastSeq + 1;
+      prevHash = v.lastHash;
+    }
+  });
 }
 
 /** Keys: the device's own keys and the enrolled precinct computer's key are there and sound. */

@@ -32,13 +32,13 @@ import {
   type ResponseOf,
 } from '../protocol/wire/messages';
 import { CardClient } from '../runtime/card-client';
-import { EventLog, checkDetail, verifyEventPage } from '../runtime/event-log';
+import { EventLog, checkDetail } from '../runtime/event-log';
 import { EVENTS, type EventInfo } from '../runtime/events';
 import { Journal, JournalFullError, StateCell } from '../runtime/journal';
 import { LinkEndpoint, type LinkSecurityEvent } from '../runtime/link-endpoint';
 import type { ButtonsPort, CardReaderPort, ClockPort, CryptoPort, DisplayPort, EntropyPort, FlashPort, LinkPort, PowerPort } from '../runtime/ports';
 import {
-  SelfTest, cardReaderCheck, clockCheck, electionCheck, eventLogCheck, failed, flashCheck, journalCheck, keysCheck, passed,
+  SelfTest, cardReaderCheck, clockCheck, electionCheck, eventChainCheck, failed, flashCheck, journalCheck, keysCheck, passed,
   SelfTestRuns, summarise, type CheckOutcome, type SelfTestReport as Report,
 } from '../runtime/self-test';
 import { CODE_BITMAP_BYTES, CodeError, CodePool, CodesExhaustedError, bitmapToCodes, fromFlashImage } from './ballot/codes';
@@ -566,7 +566,7 @@ export class Terminal {
       for (const _ of this.journal.records()) n++;
       return passed(`${n} records`);
     }))
-      .register(eventLogCheck(() => this.verifyLog()))
+      .register(eventChainCheck(this.log, this.p.crypto))
       .register(clockCheck(this.p.clock, { requireWallClock: false }))
       .register(cardReaderCheck(this.p.cardReader, { selectApdu: selectApdu() }))
       .register(keysCheck((): CheckOutcome => (this.provisioning && this.pool && this.pool.remaining > 0
@@ -580,17 +580,6 @@ export class Terminal {
     } });
   }
 
-  private verifyLog(): CheckOutcome {
-    let from = 1;
-    let prevHash: Uint8Array | undefined;
-    for (;;) {
-      const v = verifyEventPage(this.log.page(from, 64), this.p.crypto, { prevHash, fromSeq: from });
-      if (!v.ok) return failed(`chain broken at ${v.seq}: ${v.reason}`);
-      if (v.entries.length === 0) return passed(`${from - 1} entries`);
-      from = v.lastSeq + 1;
-      prevHash = v.lastHash;
-    }
-  }
 
   // ---- state on flash ----
 

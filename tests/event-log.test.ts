@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimFlash } from '../runtime/flash/sim';
 import { Journal } from '../runtime/journal';
+import { eventChainCheck } from '../runtime/self-test';
 import { EventLog, EventLogError, EVENT_LOG_TAG, MAX_DETAIL_BYTES, PAGE_VERSION, checkDetail, verifyEventPage, type ChainVerdict } from '../runtime/event-log';
 import { EVENTS, EVENT_LIST, eventById } from '../runtime/events';
 import { nobleCrypto as crypto } from '../protocol/crypto/noble';
@@ -201,6 +202,17 @@ test('the catalogue: unique ids and names, ids in 16 bits, and docs/events.md li
   }
   const doc = readFileSync(join(import.meta.dirname, '..', 'docs', 'events.md'), 'utf8');
   for (const e of EVENT_LIST) assert.match(doc, new RegExp(`\\|\\s*${e.id}\\s*\\|\\s*\`${e.name}\``), `docs/events.md lacks ${e.id} ${e.name}`);
+});
+
+test('eventChainCheck (the devices\' self-test): passes over a log of many pages, fails on a page that does not link', async () => {
+  const { log } = filledLog(150);
+  const good = await eventChainCheck(log, crypto).run({} as Parameters<ReturnType<typeof eventChainCheck>['run']>[0]);
+  assert.equal(good, { status: 'passed', detail: '150 entries' });
+  // a log whose second page was altered (as a damaged or forged journal would read back)
+  const tampered = { page: (from: number, max: number) => { const p = log.page(from, max); if (from > 1 && p.length > 40) p[p.length - 40] ^= 1; return p; } } as unknown as typeof log;
+  const bad = await eventChainCheck(tampered, crypto).run({} as Parameters<ReturnType<typeof eventChainCheck>['run']>[0]);
+  assert.is((bad as { status: string }).status, 'failed');
+  assert.match((bad as { detail: string }).detail, /^chain broken at \d+/);
 });
 
 test.run();
