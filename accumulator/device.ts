@@ -413,7 +413,7 @@ export class Accumulator {
       const bad = this.slots.verify();
       return bad === 0 ? passed(`${n} records, ${this.slots.stored} votes`) : failed(`${bad} vote slots fail their check`);
     }))
-      .register(eventChainCheck(this.log, this.p.crypto))
+      .register(eventChainCheck(this.log))
       .register(clockCheck(this.p.clock, { requireWallClock: false }))
       .register(cardReaderCheck(this.p.cardReader, { selectApdu: selectApdu() }))
       .register(keysCheck(() => (this.keys && this.keys.issuers.length > 0 ? passed(`${this.keys.terminals.length} terminals, ${this.keys.portableBallots.length} portable`) : failed('no card keys loaded'))))

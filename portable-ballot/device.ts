@@ -41,7 +41,7 @@ import { SlotStoreError, VoteSlotStore, type SlotRegion } from '../accumulator/s
 import { BallotRunner } from '../terminal/ballot/runner';
 import { createBallotFlow, type BallotEffect, type BallotFlow, type BallotState } from '../terminal/ballot/flow';
 import { ballotViewFromElection } from '../terminal/ballot/from-election';
-import { CODE_BITMAP_BYTES, CodeError, CodePool, bitmapToCodes, fromFlashImage, toFlashImage } from '../terminal/ballot/codes';
+import { CODE_BITMAP_BYTES, CodeError, CodePool, fromFlashImage, toFlashImage } from '../terminal/ballot/codes';
 import type { BallotConfig } from '../terminal/ballot/config';
 import { ballotScreen } from '../terminal/screens/ballot-screens';
 import { Counters, LoadSetup, LoadVoters, UploadMarks, UploadSummaryMsg, UploadVotes, portableRegistry } from './messages';
@@ -478,7 +478,13 @@ export class PortableBallot {
     if (!this.election) throw this.refusedCommand('portable.load-setup', 'load the election first');
     const deadline = b.deadline ?? '12:00';
     if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(deadline)) throw new RpcError('bad-request', `deadline "${deadline}" is not HH:MM`);
-    const pool = CodePool.fromCodes(bitmapToCodes(b.codeShare));
+    let pool: CodePool;
+    try {
+      pool = CodePool.fromBitmap(b.codeShare);
+    } catch (err) {
+      if (err instanceof CodeError) throw new RpcError('bad-request', err.message);
+      throw err;
+    }
     if (pool.remaining === 0) throw new RpcError('bad-request', 'the code share is empty');
     this.p.flash.erase(this.o.layout.codesBlock);
     new StateCell(this.journal, TAG_SETUP).set(encodeCbor([b.electionPublicKey, b.startPasswordCommitment, b.codeShare, deadline]));
@@ -671,7 +677,7 @@ export class PortableBallot {
       }
       return passed(`${n} records, ${this.list?.count ?? 0} home voters`);
     }))
-      .register(eventChainCheck(this.log, this.p.crypto))
+      .register(eventChainCheck(this.log))
       .register(clockCheck(this.p.clock, { requireWallClock: false }))
       .register(batteryCheck(this.p.power, this.warnPercent))
       .register(keysCheck(() => (this.setup && this.codes ? passed(`${this.codes.remaining} codes`) : failed('no setup loaded'))))

@@ -70,9 +70,12 @@ export class HomeListError extends ProtocolError {
   constructor(code: HomeListErrorCode, message: string) { super(code, message); this.name = 'HomeListError'; }
 }
 
-const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
-const MINUTE = /^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$/;
-const HHMM = /^[0-9]{2}:[0-9]{2}$/;
+// The patterns are literals inside functions, not module constants: on Moddable this module is
+// preloaded, a RegExp made then lives in flash, and XS crashes when it runs one (exec writes
+// into it). A literal evaluated at run time is a fresh RegExp in RAM (tests/device-source-rules).
+const isDate = (s: string): boolean => /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(s);
+const isMinute = (s: string): boolean => /^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$/.test(s);
+const isHhmm = (s: string): boolean => /^[0-9]{2}:[0-9]{2}$/.test(s);
 
 /** The canonical bytes of a voter: CBOR [registerNo, surname, firstName, patronymic, birthDate, address, appliedAt]. */
 export function voterBytes(v: HomeVoter): Uint8Array {
@@ -94,14 +97,14 @@ export function checkVoterShape(a: CborValue): HomeVoter {
   }
   for (const s of [surname, firstName, patronymic, address]) if (typeof s !== 'string') throw new HomeListError('home-list-malformed', `voter ${registerNo}: names and address are text`);
   if ((surname as string).trim() === '' || (firstName as string).trim() === '') throw new HomeListError('home-list-malformed', `voter ${registerNo}: surname and first name are required`);
-  if (typeof birthDate !== 'string' || !DATE.test(birthDate)) throw new HomeListError('home-list-malformed', `voter ${registerNo}: birth date must be YYYY-MM-DD`);
-  if (typeof appliedAt !== 'string' || !MINUTE.test(appliedAt)) throw new HomeListError('home-list-malformed', `voter ${registerNo}: application time must be "YYYY-MM-DD HH:MM"`);
+  if (typeof birthDate !== 'string' || !isDate(birthDate)) throw new HomeListError('home-list-malformed', `voter ${registerNo}: birth date must be YYYY-MM-DD`);
+  if (typeof appliedAt !== 'string' || !isMinute(appliedAt)) throw new HomeListError('home-list-malformed', `voter ${registerNo}: application time must be "YYYY-MM-DD HH:MM"`);
   return { registerNo, surname: surname as string, firstName: firstName as string, patronymic: patronymic as string, birthDate, address: address as string, appliedAt };
 }
 
 /** The rule of 003: applications are accepted until the deadline (12:00) on election day. */
 export function checkDeadline(v: HomeVoter, electionDay: string, deadline = '12:00'): void {
-  if (!DATE.test(electionDay) || !HHMM.test(deadline)) throw new HomeListError('home-list-malformed', `deadline ${electionDay} ${deadline} is not "YYYY-MM-DD" "HH:MM"`);
+  if (!isDate(electionDay) || !isHhmm(deadline)) throw new HomeListError('home-list-malformed', `deadline ${electionDay} ${deadline} is not "YYYY-MM-DD" "HH:MM"`);
   // Both are "YYYY-MM-DD HH:MM" local: text order is time order.
   if (v.appliedAt >= `${electionDay} ${deadline}`) {
     throw new HomeListError('home-list-after-deadline', `voter ${v.registerNo}: application recorded at ${v.appliedAt}, at or after the deadline ${deadline} on ${electionDay}`);

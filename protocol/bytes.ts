@@ -11,10 +11,17 @@ export class ProtocolError extends Error {
   }
 }
 
+/**
+ * UTF-8 of `text`; a lone surrogate becomes U+FFFD. One pass into a buffer of the largest size
+ * (3 bytes a UTF-16 unit), then a copy of what was written: no array of bytes, which on XS is a
+ * heap slot a byte.
+ */
 export function utf8Encode(text: string): Uint8Array {
-  const out: number[] = [];
+  const out = new Uint8Array(text.length * 3);
+  let k = 0;
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
+    if (c < 0x80) { out[k++] = c; continue; }
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       const d = text.charCodeAt(i + 1);
       if (d >= 0xdc00 && d <= 0xdfff) {
@@ -23,12 +30,11 @@ export function utf8Encode(text: string): Uint8Array {
       }
     }
     if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // lone surrogate: not encodable
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    if (c < 0x800) { out[k++] = 0xc0 | (c >> 6); out[k++] = 0x80 | (c & 63); }
+    else if (c < 0x10000) { out[k++] = 0xe0 | (c >> 12); out[k++] = 0x80 | ((c >> 6) & 63); out[k++] = 0x80 | (c & 63); }
+    else { out[k++] = 0xf0 | (c >> 18); out[k++] = 0x80 | ((c >> 12) & 63); out[k++] = 0x80 | ((c >> 6) & 63); out[k++] = 0x80 | (c & 63); }
   }
-  return Uint8Array.from(out);
+  return out.slice(0, k);
 }
 
 /** Strict UTF-8 decoding: overlong forms, surrogates and truncation are errors, not U+FFFD. */

@@ -169,6 +169,28 @@ export class EventLog {
     return { page, next: fromSeq + entries.length, total: this.head.seq };
   }
 
+  /**
+   * Walks the stored log one entry at a time (the devices' self-test): every entry well-formed,
+   * seqs consecutive from 1, each entry's prev the hash of the one before, and the last one the
+   * head this log goes on from. Holds one entry at a time however long the log is: no page, no
+   * signature (on the MCU a 64-entry page is hundreds of heap slots).
+   */
+  checkChain(): { ok: true; count: number } | { ok: false; seq: number; reason: string } {
+    let due = 1;
+    let prev: Uint8Array = ZERO_HASH;
+    for (const r of this.journal.records()) {
+      if (r.tag !== this.tag) continue;
+      const e = decodeEntry(r.data);
+      if (typeof e === 'string') return { ok: false, seq: due, reason: `entry: ${e}` };
+      if (e.seq !== due) return { ok: false, seq: due, reason: `seq ${e.seq} where ${due} was due (entry removed, added or reordered)` };
+      if (!bytesEqual(e.prev, prev)) return { ok: false, seq: due, reason: `prev is not the hash of entry ${due - 1}: one of the two was altered` };
+      prev = entryHash(this.crypto, r.data);
+      due++;
+    }
+    if (due - 1 !== this.seq || !bytesEqual(prev, this.hash)) return { ok: false, seq: due, reason: `the log goes on from entry ${this.seq}, not from the last one stored` };
+    return { ok: true, count: due - 1 };
+  }
+
   private *rawEntries(fromSeq: number): Generator<{ seq: number; bytes: Uint8Array; journalSeq: number }> {
     // Resume from where the last page ended when the caller continues from there.
     const startJournal = fromSeq > this.cursor.eventSeq && this.cursor.eventSeq > 0 ? this.cursor.journalSeq + 1 : 1;

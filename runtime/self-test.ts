@@ -14,7 +14,7 @@ import { decodeCbor, encodeCbor, type CborObject, type CborValue } from '../prot
 import type { ResponseOf, SelfTestReport as SelfTestReportMessage } from '../protocol/wire/messages';
 import { RpcError } from '../protocol/wire/envelope';
 import type { ButtonsPort, CardReaderPort, ClockPort, CryptoPort, DisplayPort, FlashPort, PowerPort, TimerHandle } from './ports';
-import { verifyEventPage, type EventLog } from './event-log';
+import type { EventLog } from './event-log';
 
 export type CheckKind = 'automatic' | 'operator';
 export type CheckStatus = 'passed' | 'failed' | 'needs-operator';
@@ -354,18 +354,11 @@ export function eventLogCheck(fn: (ctx: CheckContext) => CallbackResult): SelfTe
   return callbackCheck('event-log', { kk: 'Оқиғалар журналының тізбегі', ru: 'Цепочка журнала событий' }, fn);
 }
 
-/** The device's whole event log, page by page: every hash link and page signature from the first entry. */
-export function eventChainCheck(log: EventLog, crypto: CryptoPort): SelfTestCheck {
+/** The device's whole event log, one entry at a time (EventLog.checkChain): every hash link from the first entry to the head. */
+export function eventChainCheck(log: EventLog): SelfTestCheck {
   return eventLogCheck(() => {
-    let from = 1;
-    let prevHash: Uint8Array | undefined;
-    for (;;) {
-      const v = verifyEventPage(log.page(from, 64), crypto, { prevHash, fromSeq: from });
-      if (!v.ok) return failed(`chain broken at ${v.seq}: ${v.reason}`);
-      if (v.entries.length === 0) return passed(`${from - 1} entries`);
-      from = v.lastSeq + 1;
-      prevHash = v.lastHash;
-    }
+    const v = log.checkChain();
+    return v.ok ? passed(`${v.count} entries`) : failed(`chain broken at ${v.seq}: ${v.reason}`);
   });
 }
 

@@ -23,7 +23,6 @@ import { selectApdu } from '../protocol/card/apdu';
 import { noiseKeyPair, type NoiseKeyPair } from '../protocol/crypto/noise';
 import { verifySignedElection } from '../protocol/election/signed';
 import { ElectionError } from '../protocol/election/errors';
-import type { ElectionDefinition } from '../protocol/election/model';
 import { checkStartVerifier } from '../protocol/start-password';
 import { RpcError } from '../protocol/wire/envelope';
 import { RpcServer } from '../protocol/wire/rpc';
@@ -41,7 +40,7 @@ import {
   SelfTest, cardReaderCheck, clockCheck, electionCheck, eventChainCheck, failed, flashCheck, journalCheck, keysCheck, passed,
   SelfTestRuns, summarise, type CheckOutcome, type SelfTestReport as Report,
 } from '../runtime/self-test';
-import { CODE_BITMAP_BYTES, CodeError, CodePool, CodesExhaustedError, bitmapToCodes, fromFlashImage } from './ballot/codes';
+import { CODE_BITMAP_BYTES, CodeError, CodePool, CodesExhaustedError, fromFlashImage } from './ballot/codes';
 import type { BallotConfig } from './ballot/config';
 import { REFUSAL_REASONS, createBallotFlow, type BallotEffect, type BallotEvent, type BallotFlow, type BallotLogEvent, type BallotState, type RefusalReason } from './ballot/flow';
 import { ballotViewFromElection } from './ballot/from-election';
@@ -110,7 +109,12 @@ const CODES_MAGIC = utf8Encode('SCOD');
 const CODES_HEADER_BYTES = 32;
 const PROVISION_ID_BYTES = 16;
 
-interface ElectionInfo { definition: ElectionDefinition; fingerprint: Uint8Array; flow: BallotFlow }
+/**
+ * What the terminal keeps of a loaded election: the ballot flow (its view holds the texts the
+ * screens show) and the two fields it checks cards against. Not the parsed definition: the
+ * rest of it is never used after loading, and it would stay in RAM all day (docs/moddable.md).
+ */
+interface ElectionInfo { electionId: string; precinct: number; fingerprint: Uint8Array; flow: BallotFlow }
 interface Provisioning { issuers: Uint8Array[]; electionPublicKey: Uint8Array; commitment: Uint8Array; id: Uint8Array }
 
 export class Terminal {
@@ -300,7 +304,7 @@ export class Terminal {
       return refuse('unreadable');
     }
     try {
-      verifyActivation(this.p.crypto, activation, { electionFingerprint: e.fingerprint, precinct: e.definition.precinct, issuers: prov.issuers });
+      verifyActivation(this.p.crypto, activation, { electionFingerprint: e.fingerprint, precinct: e.precinct, issuers: prov.issuers });
     } catch (err) {
       if (err instanceof CardRecordError) return refuse(refusalOf(err.reason));
       if (err instanceof ProtocolError) return refuse('unreadable');
@@ -474,7 +478,7 @@ export class Terminal {
       this.selfTests.passed = false;
       this.startRunner();
     }
-    this.record(EVENTS.electionLoaded, 'success', safeDetail(info.definition.electionId));
+    this.record(EVENTS.electionLoaded, 'success', safeDetail(info.electionId));
     this.redraw();
     return { received: buf.received, electionId: info.fingerprint };
   }
@@ -482,29 +486,30 @@ export class Terminal {
   provision(b: { issuers: Uint8Array[]; electionPublicKey: Uint8Array; codes: Uint8Array; startPasswordCommitment: Uint8Array }): ResponseOf<typeof Provision> {
     this.requireState('terminal.provision', ['loaded']);
     const e = this.election!;
-    let codes: number[];
+    let pool: CodePool;
     try {
-      codes = bitmapToCodes(b.codes);
+      pool = CodePool.fromBitmap(b.codes);
     } catch (err) {
-      throw new RpcError('bad-request', (err as Error).message);
+      if (err instanceof CodeError) throw new RpcError('bad-request', err.message);
+      throw err;
     }
-    if (codes.length === 0) throw new RpcError('bad-request', 'the code share is empty');
+    if (pool.remaining === 0) throw new RpcError('bad-request', 'the code share is empty');
     const data = encodeCbor([e.fingerprint, b.issuers, b.electionPublicKey, b.startPasswordCommitment]);
     const id = this.p.crypto.sha256(encodeCbor([data, b.codes])).slice(0, PROVISION_ID_BYTES);
     new StateCell(this.journal, TAG_PROVISION).set(data);
     new StateCell(this.journal, TAG_OWNED).set(encodeCbor([e.fingerprint, id, b.codes]));
     this.formatCodesBlock(id);
     this.provisioning = { issuers: b.issuers.map((k) => k.slice()), electionPublicKey: b.electionPublicKey.slice(), commitment: b.startPasswordCommitment.slice(), id };
-    this.pool = CodePool.fromCodes(codes);
+    this.pool = pool;
     this.selfTests.passed = false;
-    return { state: this.state, codes: codes.length };
+    return { state: this.state, codes: pool.remaining };
   }
 
   topUp(bitmap: Uint8Array): ResponseOf<typeof CodesTopUp> {
     this.requireState('terminal.codes-top-up', ['loaded', 'open']);
     if (!this.pool || !this.provisioning) throw this.refusedCommand('terminal.codes-top-up', 'not provisioned');
     try {
-      this.pool.extend(bitmapToCodes(bitmap));
+      this.pool.extend(bitmap);
     } catch (err) {
       if (err instanceof CodeError) throw new RpcError('bad-request', err.message);
       throw err;
@@ -566,7 +571,7 @@ export class Terminal {
       for (const _ of this.journal.records()) n++;
       return passed(`${n} records`);
     }))
-      .register(eventChainCheck(this.log, this.p.crypto))
+      .register(eventChainCheck(this.log))
       .register(clockCheck(this.p.clock, { requireWallClock: false }))
       .register(cardReaderCheck(this.p.cardReader, { selectApdu: selectApdu() }))
       .register(keysCheck((): CheckOutcome => (this.provisioning && this.pool && this.pool.remaining > 0
@@ -585,7 +590,8 @@ export class Terminal {
 
   private verifyElection(bytes: Uint8Array): ElectionInfo {
     const v = verifySignedElection(bytes, this.o.authorityKeys, this.p.crypto);
-    return { definition: v.definition, fingerprint: v.fingerprint, flow: createBallotFlow(ballotViewFromElection(v.definition), this.o.ballot ?? {}) };
+    const d = v.definition;
+    return { electionId: d.electionId, precinct: d.precinct, fingerprint: v.fingerprint, flow: createBallotFlow(ballotViewFromElection(d), this.o.ballot ?? {}) };
   }
 
   private restore(): void {
@@ -630,7 +636,7 @@ export class Terminal {
       if (this.phase === 0) {
         // Provisioning was cut before its code block was ready: nothing was drawn yet.
         this.formatCodesBlock(id);
-        this.pool = CodePool.fromCodes(bitmapToCodes(owned));
+        this.pool = CodePool.fromBitmap(owned);
         return;
       }
       this.record(EVENTS.journalDamaged, 'failure', 'code block');

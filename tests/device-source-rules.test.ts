@@ -34,6 +34,11 @@ const rules: { name: string; why: string; pattern: RegExp; except?: RegExp }[] =
   { name: 'TextEncoder/TextDecoder', why: 'not globals on Moddable: use protocol/bytes', pattern: /\bnew\s+Text(En|De)coder\b/ },
   { name: 'relative import with an extension', why: "mcconfig resolves extensionless module specifiers", pattern: /\bfrom\s+['"]\.{1,2}\/[^'"]*\.(js|ts|mjs)['"]/ },
   { name: 'eval', why: 'no code from data on a voting device', pattern: /\b(eval|Function)\s*\(/ },
+  {
+    name: 'module-level RegExp',
+    why: 'preloaded, it lives in flash and XS crashes running it (exec writes into it): write the literal where it is used',
+    pattern: /^(export\s+)?(const|let|var)\s+\w+\s*=\s*(\/[^/*]|new\s+RegExp\b)/,
+  },
 ];
 
 const files = deviceDirs.flatMap((d) => tsFiles(join(root, d)));
@@ -61,6 +66,11 @@ test('the rules catch what they are meant to', () => {
     const rule = rules.find((r) => r.name === name)!;
     assert.ok(rule.pattern.test(codeOnly(sample)), name);
   }
+  const regex = rules.find((r) => r.name === 'module-level RegExp')!;
+  assert.ok(regex.pattern.test(codeOnly('const DATE = /^[0-9]{4}$/;')));
+  assert.ok(regex.pattern.test(codeOnly('export const X = new RegExp("a");')));
+  assert.not.ok(regex.pattern.test(codeOnly('  const m = /^a$/.exec(v);')));
+  assert.not.ok(regex.pattern.test(codeOnly('const half = a / b;')));
   assert.not.ok(rules[0].pattern.test(codeOnly('// Math.random is banned')));
 });
 

@@ -204,15 +204,25 @@ test('the catalogue: unique ids and names, ids in 16 bits, and docs/events.md li
   for (const e of EVENT_LIST) assert.match(doc, new RegExp(`\\|\\s*${e.id}\\s*\\|\\s*\`${e.name}\``), `docs/events.md lacks ${e.id} ${e.name}`);
 });
 
-test('eventChainCheck (the devices\' self-test): passes over a log of many pages, fails on a page that does not link', async () => {
-  const { log } = filledLog(150);
-  const good = await eventChainCheck(log, crypto).run({} as Parameters<ReturnType<typeof eventChainCheck>['run']>[0]);
-  assert.equal(good, { status: 'passed', detail: '150 entries' });
-  // a log whose second page was altered (as a damaged or forged journal would read back)
-  const tampered = { page: (from: number, max: number) => { const p = log.page(from, max); if (from > 1 && p.length > 40) p[p.length - 40] ^= 1; return p; } } as unknown as typeof log;
-  const bad = await eventChainCheck(tampered, crypto).run({} as Parameters<ReturnType<typeof eventChainCheck>['run']>[0]);
-  assert.is((bad as { status: string }).status, 'failed');
-  assert.match((bad as { detail: string }).detail, /^chain broken at \d+/);
+test('eventChainCheck (the devices\' self-test): passes over a long log; fails on a forged, a replayed or an unseen entry', async () => {
+  const run = async (log: EventLog) => await eventChainCheck(log).run({} as Parameters<ReturnType<typeof eventChainCheck>['run']>[0]) as { status: string; detail: string };
+  const entry = (seq: number, prev: Uint8Array) => encodeCbor([seq, 1_717_000_000_000, 1, EVENTS.boot.id, true, '', prev]);
+  const a = filledLog(150);
+  assert.equal(await run(a.log), { status: 'passed', detail: '150 entries' });
+  // Someone who can write the journal but not recompute the chain: an entry whose prev is not the head's hash.
+  a.journal.append(EVENT_LOG_TAG, entry(151, new Uint8Array(32)));
+  const forged = await run(EventLog.open(a.journal, crypto, a.clock));
+  assert.is(forged.status, 'failed');
+  assert.match(forged.detail, /^chain broken at 151: prev is not the hash of entry 150/);
+  // An entry replayed (its seq again): out of sequence.
+  const b = filledLog(10);
+  b.journal.append(EVENT_LOG_TAG, entry(10, [...b.log.entries(10)][0].prev));
+  assert.match((await run(EventLog.open(b.journal, crypto, b.clock))).detail, /^chain broken at 11: seq 10 where 11 was due/);
+  // A well-linked entry written past the log: the log in memory no longer goes on from the last stored entry.
+  const c = filledLog(5);
+  c.journal.append(EVENT_LOG_TAG, entry(6, c.log.head.hash));
+  assert.match((await run(c.log)).detail, /^chain broken at 7: the log goes on from entry 5/);
+  assert.equal(await run(EventLog.open(c.journal, crypto, c.clock)), { status: 'passed', detail: '6 entries' });
 });
 
 test.run();

@@ -32,13 +32,57 @@ function walk(dir: string, out: { dirs: string[]; modules: string[] }): void {
   }
 }
 
+// Modules the devices take from a generated file instead of their TypeScript source, mapped by
+// name: protocol/crypto/lib/noble-curves.ts re-exports what curve25519.ts uses of @noble/curves,
+// and the devices load scripts/make-noble-curves.ts's tree-shaken bundle of it (one module, only
+// the code that is used, in RAM). Their folder has no wildcard: it would add the .ts under the
+// same module name.
+const GENERATED: Record<string, string> = { 'protocol/crypto/lib/noble-curves': 'hosts/moddable/noble-curves' };
+const GENERATED_DIRS = ['protocol/crypto/lib'];
+
 test('root manifest: every shared folder is mapped (a wildcard covers one folder only)', () => {
   const m = readManifest(join(root, 'manifest.json'));
   const found = { dirs: [] as string[], modules: [] as string[] };
   walk(join(root, 'protocol'), found);
   walk(join(root, 'runtime'), found);
-  const missing = found.dirs.filter((d) => m.modules?.[`${d}/*`] !== `./${d}/*`);
+  const missing = found.dirs.filter((d) => !GENERATED_DIRS.includes(d) && m.modules?.[`${d}/*`] !== `./${d}/*`);
   assert.equal(missing, [], `add "<folder>/*": "./<folder>/*" to manifest.json modules for: ${missing.join(', ')}`);
+});
+
+test('root manifest: a folder of generated modules maps each module by name to a generated .js that exists, and has no wildcard', () => {
+  const m = readManifest(join(root, 'manifest.json'));
+  const found = { dirs: [] as string[], modules: [] as string[] };
+  walk(join(root, 'protocol'), found);
+  walk(join(root, 'runtime'), found);
+  for (const d of GENERATED_DIRS) {
+    assert.ok(found.dirs.includes(d), `${d}: no such folder (drop it from GENERATED_DIRS)`);
+    assert.is(m.modules?.[`${d}/*`], undefined, `${d}/* would add its .ts under the generated module's name`);
+    assert.equal(found.dirs.filter((x) => x.startsWith(`${d}/`)), [], `${d} has sub-folders`);
+    const inDir = found.modules.filter((x) => x.startsWith(`${d}/`));
+    assert.ok(inDir.length >= 1, d);
+    for (const x of inDir) {
+      assert.ok(x in GENERATED, `${x}.ts is in ${d}, which has no wildcard: map it by name to a generated file`);
+      assert.is(m.modules?.[x], `./${GENERATED[x]}`, `manifest.json modules: "${x}": "./${GENERATED[x]}"`);
+      assert.ok(existsSync(join(root, `${GENERATED[x]}.js`)), `${GENERATED[x]}.js missing (npx tsx scripts/make-noble-curves.ts)`);
+      for (const ext of ['.ts', '.d.ts', '.json']) assert.not.ok(existsSync(join(root, `${GENERATED[x]}${ext}`)), `${GENERATED[x]}${ext} would clash with the .js`);
+    }
+  }
+  for (const x of Object.keys(GENERATED)) assert.ok(found.modules.includes(x), `${x}.ts missing`);
+});
+
+test('device code takes @noble/curves only through protocol/crypto/lib/noble-curves; the manifest maps none of it', () => {
+  const offenders: string[] = [];
+  const scan = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) scan(p);
+      else if (name.endsWith('.ts') && /from\s+['"]@noble\/curves/.test(readFileSync(p, 'utf8'))) offenders.push(relative(root, p));
+    }
+  };
+  for (const d of ['protocol', 'runtime', 'terminal', 'accumulator', 'portable-ballot', 'hosts/moddable']) scan(join(root, d));
+  assert.equal(offenders, ['protocol/crypto/lib/noble-curves.ts']);
+  const m = readManifest(join(root, 'manifest.json'));
+  assert.equal(Object.keys(m.modules ?? {}).filter((k) => k.startsWith('@noble/curves')), [], 'nothing on the device imports @noble/curves');
 });
 
 // The curves and the two port modules built on them load at run time: XS 8.2.3 compares a RAM
@@ -46,7 +90,7 @@ test('root manifest: every shared folder is mapped (a wildcard covers one folder
 // preloaded; a preloaded module cannot import one that is not. hosts/moddable/preload-curves.json
 // preloads them for an XS with that fixed. noble's hashes and ciphers hold no BigInt state and are
 // preloaded, SHA-2 through protocol/crypto/sha2 (per-instance scratch).
-const RUN_TIME_MODULES = ['protocol/crypto/noble', 'protocol/crypto/curve25519'];
+const RUN_TIME_MODULES = ['protocol/crypto/noble', 'protocol/crypto/curve25519', 'protocol/crypto/lib/noble-curves'];
 const PRELOADED_NOBLE = ['@noble/ciphers/_arx', '@noble/ciphers/_poly1305', '@noble/ciphers/chacha', '@noble/ciphers/utils',
   '@noble/hashes/_md', '@noble/hashes/_u64', '@noble/hashes/hkdf', '@noble/hashes/hmac', '@noble/hashes/utils'];
 
@@ -68,16 +112,18 @@ test('device crypto imports no module-level-scratch SHA-2: only protocol/crypto/
   for (const f of ['protocol/crypto/noble.ts', 'protocol/crypto/curve25519.ts', 'protocol/crypto/sha2.ts']) {
     assert.not.match(readFileSync(join(root, f), 'utf8'), /from '@noble\/hashes\/sha2/, f);
   }
+  // the generated curves bundle imports only preloaded @noble/hashes modules (shared, not copied)
+  const bundle = readFileSync(join(root, 'hosts/moddable/noble-curves.js'), 'utf8');
+  const imported = [...bundle.matchAll(/^import\b[^;]*?from\s+"([^"]+)"/gm)].map((x) => x[1].replace(/\.js$/, ''));
+  assert.ok(imported.length >= 1);
+  assert.equal(imported.filter((x) => !PRELOADED_NOBLE.includes(x)), [], 'the bundle imports a module that is not preloaded');
 });
 
 test('preload-curves.json: the opt-in completes the preload (every crypto module then in flash)', () => {
   const c = readManifest(join(root, 'hosts/moddable/preload-curves.json'));
   const pre = list(c.preload);
-  for (const r of RUN_TIME_MODULES) assert.ok(pre.includes(r), r);
-  for (const f of ['utils', 'abstract/modular', 'abstract/curve', 'abstract/edwards', 'abstract/montgomery']) {
-    assert.ok(pre.includes(`@noble/curves/${f}`), f);
-    assert.ok(existsSync(join(root, 'node_modules/@noble/curves', `${f}.js`)), f);
-  }
+  assert.equal([...pre].sort(), [...RUN_TIME_MODULES].sort(), 'exactly the modules the root manifest leaves to run time');
+  for (const r of RUN_TIME_MODULES) assert.ok(existsSync(join(root, `${GENERATED[r] ?? r}.${r in GENERATED ? 'js' : 'ts'}`)), r);
 });
 
 test('device manifests preload their device logic (every module of the device folder but main)', () => {

@@ -18,10 +18,9 @@
 // Checked by tests/crypto-ports.test.ts (RFC 8032 and RFC 7748 vectors) and
 // tests/crypto-curve25519.test.ts (agreement with noble's full ed25519/x25519 on random keys,
 // messages and malformed inputs).
+// noble's functions come through ./lib/noble-curves: on a device, one generated tree-shaken bundle.
 import { sha512 } from './sha2';
-import { eddsa, edwards, type EdDSA } from '@noble/curves/abstract/edwards.js';
-import { isNegativeLE, mod, pow2 } from '@noble/curves/abstract/modular.js';
-import { montgomery, type MontgomeryECDH } from '@noble/curves/abstract/montgomery.js';
+import { eddsa, edwards, isNegativeLE, mod, montgomery, pow2, type EdDSA, type MontgomeryECDH } from './lib/noble-curves';
 
 const _1n = BigInt(1), _2n = BigInt(2), _3n = BigInt(3), _5n = BigInt(5), _8n = BigInt(8);
 

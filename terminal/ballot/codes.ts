@@ -192,6 +192,16 @@ export class CodePool {
     return new CodePool(codesToBitmap(codes), new Uint8Array(CODE_BITMAP_BYTES));
   }
 
+  /**
+   * A fresh pool for a share given as its bitmap, as it comes over the link (copied). The
+   * devices use this rather than fromCodes(bitmapToCodes(…)): a JS array of a 3,300-code share
+   * is 3,300 heap slots (52 KiB on the MCU) for a moment, more than the whole heap has free.
+   */
+  static fromBitmap(owned: Uint8Array): CodePool {
+    checkBitmap(owned, 'owned bitmap');
+    return new CodePool(owned.slice(), new Uint8Array(CODE_BITMAP_BYTES));
+  }
+
   /** After a reboot: the provisioned share and the persisted used-bitmap. */
   static restore(ownedBitmap: Uint8Array, usedBitmap: Uint8Array): CodePool {
     checkBitmap(ownedBitmap, 'owned bitmap');
@@ -236,9 +246,13 @@ export class CodePool {
     for (let i = 0; i < this.count; i++) if (this.available[i] === code) { this.removeAt(i); break; }
   }
 
-  /** A top-up from the precinct computer's reserve; every code must be new to this share. */
-  extend(codes: Iterable<number>): void {
-    const add = codesToBitmap(codes);
+  /**
+   * A top-up from the precinct computer's reserve, as codes or as their bitmap; every code must
+   * be new to this share. Nothing changes when it is refused.
+   */
+  extend(codes: Iterable<number> | Uint8Array): void {
+    let add: Uint8Array;
+    if (codes instanceof Uint8Array) { checkBitmap(codes, 'top-up bitmap'); add = codes; } else add = codesToBitmap(codes);
     for (let i = 0; i < CODE_BITMAP_BYTES; i++) {
       if ((add[i] & this.owned[i]) !== 0) throw new CodeError('codes-bad-argument', 'a top-up code is already in this share');
     }
