@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { DEVICE_HEAP_SLOTS } from './helpers/device-heap';
 
 const root = join(import.meta.dirname, '..');
 const app = join(root, 'hosts/moddable/apps/selftest');
@@ -149,6 +150,15 @@ test('app and device manifests include the root manifest and preload hosts/modda
     assert.ok(list(m.include).some((i) => i.endsWith('/manifest.json') && existsSync(join(p, '..', i)) && join(p, '..', i) === join(root, 'manifest.json')), `${rel} does not include the root manifest`);
     assert.ok(list(m.preload).includes('hosts/moddable/globals'), `${rel} must preload hosts/moddable/globals (Error names, TextEncoder for noble)`);
     assert.ok(m.creation?.main && m.creation.main !== 'main', `${rel}: name main by its path (creation.main) so its relative imports resolve`);
+  }
+});
+
+test('device manifests: the ESP32 slot heap starts at the size each device is run in (tests/helpers/device-heap.ts)', () => {
+  for (const [device, slots] of Object.entries(DEVICE_HEAP_SLOTS)) {
+    const m = JSON.parse(readFileSync(join(root, device, 'manifest.json'), 'utf8')) as { platforms?: Record<string, { creation?: { heap?: { initial?: number; incremental?: number } } }> };
+    const heap = m.platforms?.esp32?.creation?.heap;
+    assert.is(heap?.initial, slots, `${device}: esp32 creation.heap.initial`);
+    assert.ok((heap?.incremental ?? 0) > 0, `${device}: a board heap may grow rather than abort mid-election`);
   }
 });
 

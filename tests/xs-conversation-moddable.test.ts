@@ -21,6 +21,7 @@ import { closeDevice, identify, loadElection, openDevice, portableCounters, port
 import { CodesTopUp } from '../terminal/messages';
 import { startPasswordCommitment } from '../protocol/start-password';
 import { homeVoters } from './portable-helpers';
+import { DEVICE_HEAP_SLOTS } from './helpers/device-heap';
 import { connectTcpLink } from '../hosts/node/link-tcp';
 import { nodeEntropy } from '../hosts/node/entropy';
 import { NodeClock } from '../hosts/node/clock';
@@ -43,14 +44,12 @@ const f = accFixture(crypto);
 
 /**
  * The live-heap budget (issue 9): 4,096 slots, 64 KiB on a 32-bit MCU. Each device is built with
- * a slot heap of exactly its figure here and no growth (creation.heap.incremental 0), so XS
- * aborts ("memory full") if the device ever holds more, at any moment, not only when a sample is
- * taken. The terminal does not fit 4,096 yet: its self-test needs about 250 slots more for a
- * moment (docs/moddable.md, "Live heap"), so its figure is the 68 KiB it is known to run in.
- * SAILAU_HEAP_SLOTS=n builds every device with n instead (to find a device's real peak).
+ * a slot heap of exactly its figure in tests/helpers/device-heap.ts and no growth
+ * (creation.heap.incremental 0), so XS aborts ("memory full") if the device ever holds more, at
+ * any moment, not only when a sample is taken. SAILAU_HEAP_SLOTS=n builds every device with n
+ * instead (to find a device's real peak).
  */
-const HEAP_SLOTS: Record<string, number> = { terminal: 4352, accumulator: 4096, 'portable-ballot': 4096 };
-const heapSlots = (device: string): number => Number(process.env.SAILAU_HEAP_SLOTS ?? HEAP_SLOTS[device]);
+const heapSlots = (device: string): number => Number(process.env.SAILAU_HEAP_SLOTS ?? DEVICE_HEAP_SLOTS[device as keyof typeof DEVICE_HEAP_SLOTS]);
 
 function build(device: string): string {
   mkdirSync(out, { recursive: true });
