@@ -210,6 +210,28 @@ test('bitmaps: round trip, flash image is the inverse, bad state refused with ty
   assert.is(p.draw(seeded(1)), 8);
 });
 
+test('a pool from a bitmap (the devices\' way, no array of codes) draws as the pool from its codes; so does a top-up by bitmap', () => {
+  fc.assert(fc.property(fc.uniqueArray(fc.integer({ min: 0, max: CODE_SPACE - 1 }), { minLength: 1, maxLength: 300 }), fc.integer(), (codes, seed) => {
+    const owned = codes.slice(0, Math.ceil(codes.length / 2)), extra = codes.slice(owned.length);
+    const a = CodePool.fromBitmap(codesToBitmap(owned)), b = CodePool.fromCodes(owned);
+    if (extra.length > 0) { a.extend(codesToBitmap(extra)); b.extend(extra); }
+    assert.is(a.remaining, codes.length);
+    const ea = seeded(seed), eb = seeded(seed);
+    for (let i = 0; i < codes.length; i++) assert.is(a.draw(ea), b.draw(eb));
+    assert.equal(a.ownedBitmap(), b.ownedBitmap());
+  }), { numRuns: 60 });
+  const bitmap = codesToBitmap([1, 2]);
+  const pool = CodePool.fromBitmap(bitmap);
+  bitmap[0] = 0xff; // the pool copied the bitmap
+  assert.is(pool.remaining, 2);
+  for (const bad of [new Uint8Array(10), new Uint8Array(CODE_BITMAP_BYTES + 1)]) {
+    assert.throws(() => CodePool.fromBitmap(bad), (e: unknown) => e instanceof CodeError && e.code === 'codes-bad-state');
+    assert.throws(() => pool.extend(bad), (e: unknown) => e instanceof CodeError && e.code === 'codes-bad-state');
+  }
+  assert.throws(() => pool.extend(codesToBitmap([2, 3])), (e: unknown) => e instanceof CodeError && e.code === 'codes-bad-argument');
+  assert.is(pool.remaining, 2, 'a refused top-up changes nothing');
+});
+
 test('randomBelow has no modulo bias at the edges and refuses a bad range', () => {
   // An entropy port that returns 0xFFFFFFFF first (to be rejected for n = 3) then 0.
   let calls = 0;
