@@ -9,7 +9,7 @@ import { prepareElectionJson } from '../protocol/election/index';
 import { protocolFixture } from './count-fixtures';
 
 const root = join(import.meta.dirname, '..');
-const schema = JSON.parse(readFileSync(join(root, '..', 'shared', 'standards', 'NIST_V2_election_results_reporting.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(join(root, 'docs', 'standards', 'NIST_V2_election_results_reporting.json'), 'utf8')) as object;
 
 function validator() {
   // The schema uses "refTypes" (a NIST annotation) and formats ajv does not ship without ajv-formats.
