@@ -1,9 +1,9 @@
 // EntropyPort on Moddable. The device's keys, nonces and Noise ephemerals all come from here,
 // so it must be a real random number generator or nothing. The bytes come from the platform in
 // one native call (hosts/moddable/random.c): on the ESP32 esp_fill_random with the SAR ADC
-// entropy source switched on (the radio stays off), on the simulators /dev/urandom. XS's
-// Math.random is not used: on the simulators it is the C library's rand(), the same sequence
-// every boot, and Moddable has no CSPRNG module.
+// entropy source switched on (the radio stays off), on the simulators /dev/urandom. XS's own
+// random function is not used: on the simulators it is the C library's rand(), the same
+// sequence every boot, and Moddable has no CSPRNG module.
 import fillRandom from './random';
 import type { EntropyPort } from '../../runtime/ports';
 

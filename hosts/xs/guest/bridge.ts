@@ -12,7 +12,7 @@ export function hostCall(op: string, args: { [key: string]: CborValue } = {}): C
   return decodeCbor(new Uint8Array(reply));
 }
 
-/** Randomness from the host's operating system: XS's own Math.random repeats every boot. */
+/** Randomness from the host's operating system: XS's own random function repeats every boot. */
 export const hostEntropy: EntropyPort = {
   randomBytes(length: number): Uint8Array {
     const r = hostCall('random', { length });
