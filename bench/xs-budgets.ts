@@ -142,7 +142,7 @@ async function modules(): Promise<void> {
     ['@noble/curves ed25519', "import { ed25519 } from '@noble/curves/ed25519.js';", 'ed25519'],
     ['@noble/curves x25519', "import { x25519 } from '@noble/curves/ed25519.js';", 'x25519'],
     ['@noble/curves ed25519+x25519', "import { ed25519, x25519 } from '@noble/curves/ed25519.js';", 'ed25519, x25519'],
-    ['protocol/crypto/curve25519 ed25519+x25519', "import { ed25519, x25519 } from '../../protocol/crypto/curve25519';", 'ed25519, x25519'],
+    ['protocol/crypto/curve25519 ed25519+x25519', "import { curve25519 } from '../../protocol/crypto/curve25519';", 'curve25519()'],
     ['protocol/crypto/noble (all)', "import { nobleCrypto } from '../../protocol/crypto/noble';", 'nobleCrypto'],
     ['protocol/crypto/noise', "import { NoiseHandshake } from '../../protocol/crypto/noise';", 'NoiseHandshake'],
     ['protocol/session + wire', "import { SessionClient, SessionServer } from '../../protocol/session'; import { RpcServer } from '../../protocol/wire/rpc'; import { commonRegistry } from '../../protocol/wire/messages';", 'SessionClient, SessionServer, RpcServer, commonRegistry'],

@@ -68,8 +68,6 @@ class Writer {
   result(): Uint8Array { return this.buf.slice(0, this.length); }
 }
 
-const U64_MAX = (1n << 64n) - 1n;
-
 function encodeInto(w: Writer, v: CborValue, depth: number): void {
   if (depth > MAX_DEPTH) throw new ProtocolError('cbor-too-deep', `nesting deeper than ${MAX_DEPTH}`);
   if (v === false) w.byte(0xf4);
@@ -81,6 +79,8 @@ function encodeInto(w: Writer, v: CborValue, depth: number): void {
     if (v >= 0) w.head(0, v);
     else w.head(1, -1 - v);
   } else if (typeof v === 'bigint') {
+    // made here, not at module level: a preloaded BigInt cannot be compared on XS 8.2.3 (docs/moddable.md)
+    const U64_MAX = 0xffffffffffffffffn;
     if (v >= 0n) {
       if (v > U64_MAX) throw new ProtocolError('cbor-unsupported', 'integer beyond 64 bits');
       w.head(0, v);

@@ -12,10 +12,11 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ed25519 as fullEd, x25519 as fullX, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
-import { ed25519 as ed, x25519 as x, Ed25519Point } from '../protocol/crypto/curve25519';
+import { curve25519 } from '../protocol/crypto/curve25519';
 import { fromHex, toHex } from '../protocol/bytes';
 
 const root = join(import.meta.dirname, '..');
+const { ed25519: ed, x25519: x, Point: Ed25519Point } = curve25519();
 const RUNS = 60;
 
 /** The result of a call, or the fact that it threw (noble throws on wrong lengths). */
@@ -40,6 +41,11 @@ const oddPoints: Uint8Array[] = [
   ...[P - 1n, P, P + 1n, P + 2n, 2n ** 255n - 1n, 0n, 1n].flatMap((y) => { const b = le(y); const s = b.slice(); s[31] |= 0x80; return [b, s]; }),
   new Uint8Array(32).fill(0xff),
 ];
+
+test('curve25519() makes the curves once: later calls give the same objects', () => {
+  const again = curve25519();
+  assert.ok(again.ed25519 === ed && again.x25519 === x && again.Point === Ed25519Point);
+});
 
 test('the parameters are those of noble\'s ed25519 (curve, base point, fields)', () => {
   const a = Ed25519Point.CURVE(), b = fullEd.Point.CURVE();

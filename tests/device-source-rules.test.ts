@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import ts from 'typescript';
 
 const root = join(import.meta.dirname, '..');
 const deviceDirs = ['protocol', 'runtime', 'terminal', 'accumulator', 'portable-ballot', 'hosts/moddable'];
@@ -59,6 +60,67 @@ for (const rule of rules) {
     assert.equal(offenders, [], offenders.join('\n'));
   });
 }
+
+// ---- what a module makes when it loads ----
+// The devices preload their modules: whatever a module makes at load is kept in flash. Two kinds
+// of value break there on XS 8.2.3. A BigInt: the engine compares a flash BigInt with one made at
+// run time as never equal under === and !== (noble's arithmetic then divides by zero). A
+// WeakMap or WeakSet: preloaded, it is read-only ("read-only WeakMap instance"). So no module of
+// the devices, nor the generated curves bundle, may make either at load; make them in a function
+// (protocol/crypto/curve25519's curve25519(), the bundle's makeRunTimeState()). A Map or Set
+// made at load is fine to read but not to change; the one preloaded pair (protocol/election/
+// collation) is filled at load and only read.
+
+/** Where a module makes a BigInt, a WeakMap or a WeakSet at load (not inside a function or an instance field). */
+function madeAtLoad(fileName: string, text: string): string[] {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, fileName.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  const found: string[] = [];
+  const at = (n: ts.Node, what: string) => found.push(`${fileName}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}: ${what}`);
+  const isStatic = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+  const visit = (n: ts.Node): void => {
+    // A function called where it is written runs at load: (() => …)().
+    if (ts.isCallExpression(n)) {
+      let callee: ts.Expression = n.expression;
+      while (ts.isParenthesizedExpression(callee)) callee = callee.expression;
+      if (ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) visit(callee.body);
+    }
+    // Bodies that run later, not at load: functions, methods, accessors, instance fields.
+    if (ts.isFunctionLike(n) && !ts.isClassStaticBlockDeclaration(n)) return;
+    if (ts.isPropertyDeclaration(n) && !isStatic(n)) return;
+    if (ts.isBigIntLiteral(n)) at(n, `BigInt literal ${n.text}`);
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'BigInt') at(n, 'BigInt(…)');
+    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && (n.expression.text === 'WeakMap' || n.expression.text === 'WeakSet')) at(n, `new ${n.expression.text}`);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+/** Files that may make BigInts at load, and why that is safe there. */
+const MADE_AT_LOAD_ALLOWED: Record<string, string> = {
+  'protocol/crypto/sha2.ts': "noble's SHA-512 round constants are split into 32-bit words at load; those BigInts are only shifted and masked, never compared (the flaw is in === and !== only), and are not used after load",
+};
+
+test('device code and the curves bundle make no BigInt, WeakMap or WeakSet at load (preloaded, they break on XS)', () => {
+  const sources = [...files, join(root, 'hosts/moddable/noble-curves.js')].filter((f) => !(relative(root, f) in MADE_AT_LOAD_ALLOWED));
+  const offenders = sources.flatMap((f) => madeAtLoad(relative(root, f), readFileSync(f, 'utf8')));
+  assert.equal(offenders, [], offenders.join('\n'));
+});
+
+test('what a module makes at load: the check finds it at module level and in static members, not in functions', () => {
+  const bad = [
+    'const a = 1n;', 'export const P = BigInt("7");', 'var c = /* @__PURE__ */ new WeakMap();', 'const s = new WeakSet();',
+    'const t = [1n];', 'const o = { k: BigInt(2) };', 'class K { static Z = 0n; }', 'class K { static { const w = new WeakMap(); } }',
+    'const v = (() => 5n)();',
+  ];
+  for (const src of bad) assert.is(madeAtLoad('x.ts', src).length, 1, src);
+  const good = [
+    'function f() { return 1n; }', 'const g = () => BigInt(3);', 'class K { z = 0n; m() { return new WeakMap(); } get x() { return 1n; } }',
+    'export function make() { const c = new WeakMap(); return c; }', 'const m = new Map();', 'const o = { f() { return 2n; } };',
+  ];
+  for (const src of good) assert.equal(madeAtLoad('x.ts', src), [], src);
+  assert.is(madeAtLoad('x.js', 'var x = BigInt(1);\nfunction init() { x = BigInt(1); }').length, 1);
+});
 
 test('the rules catch what they are meant to', () => {
   const sample = "const r = Math.random(); setTimeout(f, 1); import { x } from './y.js'; new TextEncoder();";

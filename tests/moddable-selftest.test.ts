@@ -86,25 +86,25 @@ test('device code takes @noble/curves only through protocol/crypto/lib/noble-cur
   assert.equal(Object.keys(m.modules ?? {}).filter((k) => k.startsWith('@noble/curves')), [], 'nothing on the device imports @noble/curves');
 });
 
-// The curves and the two port modules built on them load at run time: XS 8.2.3 compares a RAM
-// BigInt with a preloaded one as never equal (=== / !==), so noble's arithmetic breaks when
-// preloaded; a preloaded module cannot import one that is not. hosts/moddable/preload-curves.json
-// preloads them for an XS with that fixed. noble's hashes and ciphers hold no BigInt state and are
-// preloaded, SHA-2 through protocol/crypto/sha2 (per-instance scratch).
-const RUN_TIME_MODULES = ['protocol/crypto/noble', 'protocol/crypto/curve25519', 'protocol/crypto/lib/noble-curves'];
+// Every shared module is preloaded, the curves included: noble's bundle and curve25519 hold no
+// BigInt and no WeakMap made at load (XS 8.2.3 cannot compare a preloaded BigInt with a run-time
+// one, and a preloaded WeakMap is read-only; tests/device-source-rules.test.ts checks the
+// sources). noble's sha2.js is not on the device (module-level scratch; preloaded typed arrays are
+// read-only): SHA-2 comes from protocol/crypto/sha2.
 const PRELOADED_NOBLE = ['@noble/ciphers/_arx', '@noble/ciphers/_poly1305', '@noble/ciphers/chacha', '@noble/ciphers/utils',
   '@noble/hashes/_md', '@noble/hashes/_u64', '@noble/hashes/hkdf', '@noble/hashes/hmac', '@noble/hashes/utils'];
 
-test('root manifest: preload names every shared module but the curves (mcconfig ignores wildcards for .ts)', () => {
+test('root manifest: preload names every shared module, the curves included (mcconfig ignores wildcards for .ts)', () => {
   const m = readManifest(join(root, 'manifest.json'));
   const found = { dirs: [] as string[], modules: [] as string[] };
   walk(join(root, 'protocol'), found);
   walk(join(root, 'runtime'), found);
   const preload = list(m.preload);
   assert.equal(preload.filter((p) => p.includes('*')), [], 'a preload wildcard preloads no TypeScript module');
-  assert.not.ok(preload.some((p) => p.startsWith('@noble/curves') || p === '@noble/hashes/sha2' || RUN_TIME_MODULES.includes(p)), 'curves and noble\'s sha2.js cannot be preloaded on XS 8.2.3');
+  assert.not.ok(preload.some((p) => p.startsWith('@noble/curves') || p === '@noble/hashes/sha2'), 'noble\'s own curve modules and sha2.js are not on the device');
+  for (const x of ['protocol/crypto/noble', 'protocol/crypto/curve25519', 'protocol/crypto/lib/noble-curves']) assert.ok(preload.includes(x), `${x} preloaded`);
   assert.equal(preload.filter((p) => p.startsWith('@noble/')).sort(), PRELOADED_NOBLE, 'noble hash and cipher modules preloaded');
-  assert.equal(found.modules.filter((x) => !RUN_TIME_MODULES.includes(x) && !preload.includes(x)).sort(), [], 'not preloaded');
+  assert.equal(found.modules.filter((x) => !preload.includes(x)).sort(), [], 'not preloaded');
   assert.equal(preload.filter((x) => !x.startsWith('@noble/') && !found.modules.includes(x)), [], 'preloaded but no such file');
   for (const n of PRELOADED_NOBLE) assert.ok(existsSync(join(root, 'node_modules', `${n}.js`)), `${n}.js missing`);
 });
@@ -118,13 +118,6 @@ test('device crypto imports no module-level-scratch SHA-2: only protocol/crypto/
   const imported = [...bundle.matchAll(/^import\b[^;]*?from\s+"([^"]+)"/gm)].map((x) => x[1].replace(/\.js$/, ''));
   assert.ok(imported.length >= 1);
   assert.equal(imported.filter((x) => !PRELOADED_NOBLE.includes(x)), [], 'the bundle imports a module that is not preloaded');
-});
-
-test('preload-curves.json: the opt-in completes the preload (every crypto module then in flash)', () => {
-  const c = readManifest(join(root, 'hosts/moddable/preload-curves.json'));
-  const pre = list(c.preload);
-  assert.equal([...pre].sort(), [...RUN_TIME_MODULES].sort(), 'exactly the modules the root manifest leaves to run time');
-  for (const r of RUN_TIME_MODULES) assert.ok(existsSync(join(root, `${GENERATED[r] ?? r}.${r in GENERATED ? 'js' : 'ts'}`)), r);
 });
 
 test('device manifests preload their device logic (every module of the device folder but main)', () => {

@@ -13,12 +13,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { makeNobleCurves, OUT_FILE } from '../scripts/make-noble-curves';
+import { makeNobleCurves, moveModuleStateToRunTime, OUT_FILE } from '../scripts/make-noble-curves';
 import * as lib from '../protocol/crypto/lib/noble-curves';
-import * as ts from '../protocol/crypto/curve25519';
+import * as tsModule from '../protocol/crypto/curve25519';
 import { fromHex, toHex } from '../protocol/bytes';
 
-type Curve25519 = typeof ts;
+type Curve25519Module = typeof tsModule;
+type Curve25519 = ReturnType<Curve25519Module['curve25519']>;
+const ts = tsModule.curve25519();
 
 const root = join(import.meta.dirname, '..');
 const V = JSON.parse(readFileSync(join(import.meta.dirname, 'vectors', 'crypto-primitives.json'), 'utf8')) as {
@@ -45,8 +47,8 @@ async function curve25519OnBundle(): Promise<{ mod: Curve25519; inputs: string[]
   try {
     const file = join(dir, 'curve25519.mjs');
     writeFileSync(file, r.outputFiles[0].text);
-    const mod = (await import(pathToFileURL(file).href)) as Curve25519;
-    return { mod, inputs: Object.keys(r.metafile.inputs) };
+    const mod = (await import(pathToFileURL(file).href)) as Curve25519Module;
+    return { mod: mod.curve25519(), inputs: Object.keys(r.metafile.inputs) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -72,12 +74,44 @@ test('the committed bundle is what scripts/make-noble-curves.ts makes now (byte 
 
 test('the bundle holds noble\'s five abstract modules tree-shaken, and imports only @noble/hashes/utils', () => {
   const sources = [...committed.matchAll(/^\/\/ (node_modules\/\S+|protocol\/\S+)$/gm)].map((m) => m[1]);
-  assert.equal(sources, ['utils', 'abstract/modular', 'abstract/curve', 'abstract/edwards', 'abstract/montgomery'].map((f) => `node_modules/@noble/curves/${f}.js`));
+  assert.equal(sources, [...['utils', 'abstract/modular', 'abstract/curve', 'abstract/edwards', 'abstract/montgomery'].map((f) => `node_modules/@noble/curves/${f}.js`), 'protocol/crypto/lib/noble-curves.ts']);
   const whole = ['utils', 'abstract/modular', 'abstract/curve', 'abstract/edwards', 'abstract/montgomery']
     .reduce((n, f) => n + readFileSync(join(root, 'node_modules/@noble/curves', `${f}.js`), 'utf8').length, 0);
   assert.ok(committed.length < whole / 2, `bundle ${committed.length} chars, the five modules ${whole}: not tree-shaken?`);
   const imports = [...committed.matchAll(/^import\b[^;]*?from\s+"([^"]+)"/gm)].map((m) => m[1]);
   assert.equal(imports, ['@noble/hashes/utils.js']);
+});
+
+test('module state to run time: each module-level BigInt and WeakMap is declared bare and made, in order, by makeRunTimeState()', () => {
+  const input = [
+    'var _0n = /* @__PURE__ */ BigInt(0);', 'var keep = 5;', 'var MIN = /* @__PURE__ */ BigInt("0x10000");', 'var cache = /* @__PURE__ */ new WeakMap();',
+    'function f(n) {', '  const local = BigInt(1);', '  return n + local;', '}', 'function makeRunTimeState() {', '}', '',
+  ].join('\n');
+  assert.is(moveModuleStateToRunTime(input), [
+    'var _0n;', 'var keep = 5;', 'var MIN;', 'var cache;',
+    'function f(n) {', '  const local = BigInt(1);', '  return n + local;', '}',
+    'function makeRunTimeState() {', '  _0n = BigInt(0);', '  MIN = BigInt("0x10000");', '  cache = new WeakMap();', '}', '',
+  ].join('\n'));
+  assert.throws(() => moveModuleStateToRunTime('var x = /* @__PURE__ */ BigInt(1);\n'), /makeRunTimeState/);
+  assert.throws(() => moveModuleStateToRunTime('var x = 1;\nfunction makeRunTimeState() {\n}\n'), /no module-level BigInt/);
+  assert.throws(() => moveModuleStateToRunTime('var x = /* @__PURE__ */ BigInt(1);\nfunction makeRunTimeState() {\n}\nfunction makeRunTimeState() {\n}\n'), /once/);
+});
+
+test('the committed bundle makes its constants only in makeRunTimeState(), and works after it', async () => {
+  // A fresh copy of the bundle (not the instance curve25519.ts already initialised).
+  const dir = mkdtempSync(join(tmpdir(), 'noble-curves-fresh-'));
+  try {
+    const file = join(dir, 'noble-curves.mjs');
+    writeFileSync(file, committed.replace('from "@noble/hashes/utils.js"', `from ${JSON.stringify(pathToFileURL(join(root, 'node_modules/@noble/hashes/utils.js')).href)}`));
+    const fresh = (await import(pathToFileURL(file).href)) as typeof lib;
+    const p = 2n ** 255n - 19n;
+    assert.is.not(fresh.pow2(3n, 2n, p), 81n, 'noble\'s constants were made at load'); // with _0n undefined the loop never runs
+    fresh.makeRunTimeState();
+    assert.is(fresh.pow2(3n, 2n, p), 81n);
+    assert.is(fresh.mod(-1n, p), p - 1n);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the bundle exports exactly what protocol/crypto/lib/noble-curves.ts exports', async () => {
@@ -89,7 +123,7 @@ test('the bundle exports exactly what protocol/crypto/lib/noble-curves.ts export
 test('curve25519.ts on the bundle: the bundle is what it loaded, not noble\'s modules', () => {
   assert.ok(onBundle.inputs.some((f) => f.endsWith('hosts/moddable/noble-curves.js')), onBundle.inputs.join(', '));
   assert.not.ok(onBundle.inputs.some((f) => f.includes('@noble/curves')), onBundle.inputs.join(', '));
-  assert.ok(b.ed25519 !== ts.ed25519 && b.Ed25519Point !== ts.Ed25519Point, 'a separate module instance');
+  assert.ok(b.ed25519 !== ts.ed25519 && b.Point !== ts.Point, 'a separate module instance');
 });
 
 test('curve25519.ts on the bundle: Ed25519 RFC 8032 §7.1 (tests 1, 2, 3, 1024, SHA(abc))', () => {

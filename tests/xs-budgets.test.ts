@@ -39,11 +39,13 @@ test('no figure exceeds its budget by more than the tolerance', () => {
 });
 
 test('the devices configure noble without the base-point table (its 7,000+ slots would not fit)', () => {
-  // the Ed25519 and X25519 key operations leave no table behind: heap barely moves
+  // The Ed25519 and X25519 key operations leave no table behind. The first one also makes the
+  // curves (protocol/crypto/curve25519 makes them on first use, ≈ 900 slots in xsnap); noble's
+  // window-6 table would add 7,155 slots more.
   const crypto = run.rows.filter((r) => r.scenario === 'crypto');
   const before = crypto.find((r) => r.step === 'load')!.heapSlots;
   const after = crypto.find((r) => r.step === 'x25519PublicKey')!.heapSlots;
-  assert.ok(after - before < 200, `key operations grew the live heap by ${after - before} slots`);
+  assert.ok(after - before < 1500, `key operations grew the live heap by ${after - before} slots`);
 });
 
 function meter(steps: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -137,7 +137,7 @@ async function conversation(device: string, kind: string, more?: (link: DeviceLi
   }
 }
 
-run('terminal in mcsim over TCP, in a 68 KiB heap: identify, load election, provision 5,000 codes, top up, self-test, open, counters, close, event log', async () => {
+run('terminal in mcsim over TCP, in a 64 KiB heap: identify, load election, provision 5,000 codes, top up, self-test, open, counters, close, event log', async () => {
   const k = precinctKeys(crypto, 'xs-convo-terminal');
   await conversation('terminal', 'terminal', async (link, clock) => {
     // A large share (a precinct with two terminals and no reserve): the device's heap must not grow with it.

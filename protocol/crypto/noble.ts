@@ -2,7 +2,7 @@
 // come from ./curve25519 (noble's abstract modules configured as @noble/curves/ed25519.js
 // does, without the ristretto/hash-to-curve/OPRF/FROST that module also builds at load);
 // the hashes and the AEAD are noble's narrowest entry points.
-import { ed25519, x25519 } from './curve25519';
+import { curve25519, type Curve25519 } from './curve25519';
 import { sha256 } from './sha2';
 import { hmac } from '@noble/hashes/hmac.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
@@ -21,10 +21,20 @@ import type { CryptoPort } from './port';
 // without WebCrypto (xsnap has none, and hosts/moddable/globals deliberately supplies none);
 // Node keeps noble's default table, where memory is plentiful and the table makes signing
 // ~10x faster.
-const hasWebCrypto = typeof (globalThis as { crypto?: { getRandomValues?: unknown } }).crypto?.getRandomValues === 'function';
+const hasWebCrypto = (): boolean => typeof (globalThis as { crypto?: { getRandomValues?: unknown } }).crypto?.getRandomValues === 'function';
 /** noble's base-point window here: 1 (no table) on the devices, noble's own 6 elsewhere. */
-export const NOBLE_BASE_WINDOW = hasWebCrypto ? 6 : 1;
-if (!hasWebCrypto) ed25519.Point.BASE.precompute(1);
+export const NOBLE_BASE_WINDOW = hasWebCrypto() ? 6 : 1;
+
+let curvesReady = false;
+/** The curves, with the base-point window chosen on first use (at run time: the devices preload this module). */
+function curves(): Curve25519 {
+  const c = curve25519();
+  if (!curvesReady) {
+    if (!hasWebCrypto()) c.ed25519.Point.BASE.precompute(1);
+    curvesReady = true;
+  }
+  return c;
+}
 
 function allZero(b: Uint8Array): boolean {
   let d = 0;
@@ -36,20 +46,20 @@ export const nobleCrypto: CryptoPort = {
   sha256: (data) => sha256(data),
   hmacSha256: (key, data) => hmac(sha256, key, data),
   hkdfSha256: (ikm, salt, info, length) => hkdf(sha256, ikm, salt, info, length),
-  ed25519PublicKey: (secretKey) => ed25519.getPublicKey(secretKey),
-  ed25519Sign: (message, secretKey) => ed25519.sign(message, secretKey),
+  ed25519PublicKey: (secretKey) => curves().ed25519.getPublicKey(secretKey),
+  ed25519Sign: (message, secretKey) => curves().ed25519.sign(message, secretKey),
   ed25519Verify: (signature, message, publicKey) => {
     try {
-      return ed25519.verify(signature, message, publicKey);
+      return curves().ed25519.verify(signature, message, publicKey);
     } catch {
       return false;
     }
   },
-  x25519PublicKey: (secretKey) => x25519.getPublicKey(secretKey),
+  x25519PublicKey: (secretKey) => curves().x25519.getPublicKey(secretKey),
   x25519: (secretKey, publicKey) => {
     let shared: Uint8Array;
     try {
-      shared = x25519.getSharedSecret(secretKey, publicKey);
+      shared = curves().x25519.getSharedSecret(secretKey, publicKey);
     } catch {
       throw new ProtocolError('crypto-low-order', 'X25519 produced no shared secret');
     }
