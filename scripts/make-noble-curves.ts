@@ -11,13 +11,14 @@
 // which protocol/crypto/curve25519 calls at run time before it uses noble. Why: XS 8.2.3
 // compares a BigInt made at preload (kept in flash) with one made at run time as never equal
 // under === and !==, and a preloaded WeakMap is read-only (docs/moddable.md, "Preloading the
-// crypto"), so a preloaded noble must hold neither made at load. Otherwise
-// only what nothing uses is left out: no minification, noble's comments kept, static class
-// fields as written (XS on the device runs them; the xsnap harness lowers them itself). @noble/hashes stays external: its modules are preloaded (protocol/crypto/sha2
-// for SHA-2) and shared with the rest of the firmware. The output depends only on the installed
-// @noble/curves and this file: no absolute paths, no time stamp (esbuild's `// path` comments are
-// relative to the repository). tests/noble-curves-bundle.test.ts regenerates it in memory and
-// fails when the committed file differs.
+// crypto"), so a preloaded noble must hold neither made at load. Otherwise only what nothing
+// uses is left out: no minification, noble's comments kept, static class fields as written (XS
+// on the device runs them; the xsnap harness lowers them itself). @noble/hashes stays external:
+// its modules are preloaded (protocol/crypto/sha2 for SHA-2) and shared with the rest of the
+// firmware. The output depends only on the installed @noble/curves and this file: no absolute
+// paths, no time stamp (esbuild's `// path` comments are relative to the repository).
+// tests/noble-curves-bundle.test.ts regenerates it in memory and fails when the committed file
+// differs.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
