@@ -21,14 +21,13 @@ import {
   type ResponseOf,
 } from '../protocol/wire/messages';
 import { CardClient } from '../runtime/card-client';
-import { EventLog, checkDetail } from '../runtime/event-log';
+import { EventLog, safeDetail } from '../runtime/event-log';
 import { EVENTS } from '../runtime/events';
 import type { EventInfo } from '../runtime/events';
 import { Journal, JournalError, StateCell } from '../runtime/journal';
 import type { CardReaderPort, ClockPort, CryptoPort, DisplayPort, EntropyPort, FlashPort, PowerPort, SoundPort } from '../runtime/ports';
 import {
-  SelfTest, cardReaderCheck, clockCheck, electionCheck, eventChainCheck, failed, flashCheck, journalCheck, keysCheck, passed,
-  SelfTestRuns, summarise, type SelfTestReport as Report,
+  SelfTest, cardReaderCheck, electionCheck, failed, keysCheck, passed, registerCommonChecks, selfTestOutcome, SelfTestRuns, type SelfTestReport as Report,
 } from '../runtime/self-test';
 import { Counters, LoadKeys } from './messages';
 import { REFUSAL_REASONS, screenFor, type AccumulatorScreen, type RefusalReason } from './screens';
@@ -405,23 +404,16 @@ export class Accumulator {
 
   /** The self-test (001 §4): flash, journal, event log, clock, card reader, keys, election. */
   runSelfTest(): Promise<Report> {
-    const st = new SelfTest(this.p.clock, { device: 'accumulator' });
-    if (this.o.layout.scratchBlock !== undefined) st.register(flashCheck(this.p.flash, this.o.layout.scratchBlock));
-    st.register(journalCheck(() => {
-      let n = 0;
-      for (const _ of this.journal.records()) n++;
+    const st = registerCommonChecks(new SelfTest(this.p.clock, { device: 'accumulator' }), { clock: this.p.clock, flash: this.p.flash, scratchBlock: this.o.layout.scratchBlock, journal: this.journal, log: this.log }, (n) => {
       const bad = this.slots.verify();
       return bad === 0 ? passed(`${n} records, ${this.slots.stored} votes`) : failed(`${bad} vote slots fail their check`);
-    }))
-      .register(eventChainCheck(this.log))
-      .register(clockCheck(this.p.clock, { requireWallClock: false }))
+    })
       .register(cardReaderCheck(this.p.cardReader, { selectApdu: selectApdu() }))
       .register(keysCheck(() => (this.keys && this.keys.issuers.length > 0 ? passed(`${this.keys.terminals.length} terminals, ${this.keys.portableBallots.length} portable`) : failed('no card keys loaded'))))
       .register(electionCheck(() => ({ signatureValid: this.election !== undefined, fingerprint: this.election?.fingerprint })));
     return st.run({ withOperator: false, record: (_bytes, report) => {
-      const s = summarise(report);
-      const firstBad = report.checks.find((c) => c.status === 'failed');
-      this.record(EVENTS.selfTestRun, s.ok ? 'success' : 'failure', firstBad ? firstBad.id : '');
+      const o = selfTestOutcome(report);
+      this.record(EVENTS.selfTestRun, o.disposition, o.detail);
     } });
   }
 
@@ -547,7 +539,3 @@ function errorCode(e: unknown): string {
   return e instanceof ProtocolError ? e.code : e instanceof Error ? e.name : 'error';
 }
 
-/** Event details obey the log's rule (no long digit or hex runs); anything else is dropped, not refused. */
-function safeDetail(detail: string): string {
-  return checkDetail(detail) === undefined ? detail : '';
-}

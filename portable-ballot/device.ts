@@ -29,13 +29,12 @@ import {
   Close, EventLogRead, Identify, LoadElection, MAX_EVENT_PAGE_BYTES, Open, SelfTestReport, SelfTestRun, SetTime, Status,
   type ResponseOf,
 } from '../protocol/wire/messages';
-import { EventLog, checkDetail } from '../runtime/event-log';
+import { EventLog, safeDetail } from '../runtime/event-log';
 import { EVENTS, type EventInfo } from '../runtime/events';
 import { Journal, JournalFullError, StateCell } from '../runtime/journal';
 import type { ClockPort, CryptoPort, DisplayPort, EntropyPort, FlashPort, LinkPort, PowerPort, SoundPort } from '../runtime/ports';
 import {
-  SelfTest, batteryCheck, clockCheck, electionCheck, eventChainCheck, failed, flashCheck, journalCheck, keysCheck, passed,
-  SelfTestRuns, summarise, type SelfTestReport as Report,
+  SelfTest, batteryCheck, electionCheck, failed, keysCheck, passed, registerCommonChecks, selfTestOutcome, SelfTestRuns, type SelfTestReport as Report,
 } from '../runtime/self-test';
 import { SlotStoreError, VoteSlotStore, type SlotRegion } from '../accumulator/slots';
 import { BallotRunner } from '../terminal/ballot/runner';
@@ -664,11 +663,7 @@ export class PortableBallot {
 
   /** Flash, journal and stores, event log, clock, battery, keys and codes, election, the list's digest. */
   runSelfTest(): Promise<Report> {
-    const st = new SelfTest(this.p.clock, { device: 'portable-ballot' });
-    if (this.o.layout.scratchBlock !== undefined) st.register(flashCheck(this.p.flash, this.o.layout.scratchBlock));
-    st.register(journalCheck(() => {
-      let n = 0;
-      for (const _ of this.journal.records()) n++;
+    const st = registerCommonChecks(new SelfTest(this.p.clock, { device: 'portable-ballot' }), { clock: this.p.clock, flash: this.p.flash, scratchBlock: this.o.layout.scratchBlock, journal: this.journal, log: this.log }, (n) => {
       const bad = this.slots.verify();
       if (bad > 0) return failed(`${bad} vote slots fail their check`);
       if (this.voters && this.election && this.list) {
@@ -676,16 +671,13 @@ export class PortableBallot {
         if (v.bad > 0 || !bytesEqual(v.digest, this.list.digest)) return failed('the home-voter list does not match its digest');
       }
       return passed(`${n} records, ${this.list?.count ?? 0} home voters`);
-    }))
-      .register(eventChainCheck(this.log))
-      .register(clockCheck(this.p.clock, { requireWallClock: false }))
+    })
       .register(batteryCheck(this.p.power, this.warnPercent))
       .register(keysCheck(() => (this.setup && this.codes ? passed(`${this.codes.remaining} codes`) : failed('no setup loaded'))))
       .register(electionCheck(() => ({ signatureValid: this.election !== undefined, fingerprint: this.election?.fingerprint })));
     return st.run({ withOperator: false, record: (_bytes, report) => {
-      const s = summarise(report);
-      const firstBad = report.checks.find((c) => c.status === 'failed');
-      this.record(EVENTS.selfTestRun, s.ok ? 'success' : 'failure', firstBad ? firstBad.id : '');
+      const o = selfTestOutcome(report);
+      this.record(EVENTS.selfTestRun, o.disposition, o.detail);
     } });
   }
 
@@ -814,8 +806,4 @@ export class PortableBallot {
   }
 }
 
-/** Event details obey the log's rule (no long digit or hex runs); anything else is dropped, not refused. */
-function safeDetail(detail: string): string {
-  return checkDetail(detail) === undefined ? detail : '';
-}
 

@@ -57,6 +57,11 @@ export function checkDetail(detail: string): EventLogErrorCode | undefined {
   return undefined;
 }
 
+/** The detail if it obeys the log's rule (checkDetail), else '': a device drops a bad detail rather than lose the event. */
+export function safeDetail(detail: string): string {
+  return checkDetail(detail) === undefined ? detail : '';
+}
+
 export function entryHash(crypto: CryptoPort, entryBytes: Uint8Array): Uint8Array {
   return crypto.sha256(concatBytes(ENTRY_DOMAIN, entryBytes));
 }

@@ -15,6 +15,7 @@ import type { ResponseOf, SelfTestReport as SelfTestReportMessage } from '../pro
 import { RpcError } from '../protocol/wire/envelope';
 import type { ButtonsPort, CardReaderPort, ClockPort, CryptoPort, DisplayPort, FlashPort, PowerPort, TimerHandle } from './ports';
 import type { EventLog } from './event-log';
+import type { Journal } from './journal';
 
 export type CheckKind = 'automatic' | 'operator';
 export type CheckStatus = 'passed' | 'failed' | 'needs-operator';
@@ -287,6 +288,39 @@ export function summarise(r: SelfTestReport): { passed: number; failed: number; 
 }
 
 // ---- standard checks ----
+
+/** What every device's self-test looks at first. */
+export interface CommonCheckParts {
+  clock: ClockPort;
+  flash: FlashPort;
+  /** The block the flash check may erase; no flash check without one. */
+  scratchBlock: number | undefined;
+  journal: Journal;
+  log: EventLog;
+}
+
+/**
+ * Registers the checks every device runs first: flash (given a scratch block), the journal (every
+ * record read back; `judgeJournal` gets their count and adds the device's own checks), the
+ * event-log chain, and the clock (the wall clock may be unset before the precinct computer sets it).
+ */
+export function registerCommonChecks(st: SelfTest, parts: CommonCheckParts, judgeJournal: (records: number) => CheckOutcome): SelfTest {
+  if (parts.scratchBlock !== undefined) st.register(flashCheck(parts.flash, parts.scratchBlock));
+  return st
+    .register(journalCheck(() => {
+      let n = 0;
+      for (const _ of parts.journal.records()) n++;
+      return judgeJournal(n);
+    }))
+    .register(eventChainCheck(parts.log))
+    .register(clockCheck(parts.clock, { requireWallClock: false }));
+}
+
+/** The event-log entry a finished self-test leaves: success, or failure naming the first failed check. */
+export function selfTestOutcome(r: SelfTestReport): { disposition: 'success' | 'failure'; detail: string } {
+  const firstBad = r.checks.find((c) => c.status === 'failed');
+  return firstBad ? { disposition: 'failure', detail: firstBad.id } : { disposition: 'success', detail: '' };
+}
 
 /** Waits on the ClockPort; used by checks that must see time pass. */
 export function sleep(clock: ClockPort, ms: number): Promise<void> {

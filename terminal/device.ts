@@ -31,14 +31,13 @@ import {
   type ResponseOf,
 } from '../protocol/wire/messages';
 import { CardClient } from '../runtime/card-client';
-import { EventLog, checkDetail } from '../runtime/event-log';
+import { EventLog, safeDetail } from '../runtime/event-log';
 import { EVENTS, type EventInfo } from '../runtime/events';
 import { Journal, JournalFullError, StateCell } from '../runtime/journal';
 import { LinkEndpoint, type LinkSecurityEvent } from '../runtime/link-endpoint';
 import type { ButtonsPort, CardReaderPort, ClockPort, CryptoPort, DisplayPort, EntropyPort, FlashPort, LinkPort, PowerPort } from '../runtime/ports';
 import {
-  SelfTest, cardReaderCheck, clockCheck, electionCheck, eventChainCheck, failed, flashCheck, journalCheck, keysCheck, passed,
-  SelfTestRuns, summarise, type CheckOutcome, type SelfTestReport as Report,
+  SelfTest, cardReaderCheck, electionCheck, failed, keysCheck, passed, registerCommonChecks, selfTestOutcome, SelfTestRuns, type CheckOutcome, type SelfTestReport as Report,
 } from '../runtime/self-test';
 import { CODE_BITMAP_BYTES, CodeError, CodePool, CodesExhaustedError, fromFlashImage } from './ballot/codes';
 import type { BallotConfig } from './ballot/config';
@@ -564,24 +563,15 @@ export class Terminal {
 
   /** The self-test (001 §4): flash, journal, event log, clock, card reader, keys and codes, election. */
   runSelfTest(): Promise<Report> {
-    const st = new SelfTest(this.p.clock, { device: 'terminal' });
-    if (this.o.layout.scratchBlock !== undefined) st.register(flashCheck(this.p.flash, this.o.layout.scratchBlock));
-    st.register(journalCheck(() => {
-      let n = 0;
-      for (const _ of this.journal.records()) n++;
-      return passed(`${n} records`);
-    }))
-      .register(eventChainCheck(this.log))
-      .register(clockCheck(this.p.clock, { requireWallClock: false }))
+    const st = registerCommonChecks(new SelfTest(this.p.clock, { device: 'terminal' }), { clock: this.p.clock, flash: this.p.flash, scratchBlock: this.o.layout.scratchBlock, journal: this.journal, log: this.log }, (n) => passed(`${n} records`))
       .register(cardReaderCheck(this.p.cardReader, { selectApdu: selectApdu() }))
       .register(keysCheck((): CheckOutcome => (this.provisioning && this.pool && this.pool.remaining > 0
         ? passed(`${this.provisioning.issuers.length} issuer keys, codes left: ${this.pool.remaining}`)
         : failed('not provisioned (card keys, election key, codes)'))))
       .register(electionCheck(() => ({ signatureValid: this.election !== undefined, fingerprint: this.election?.fingerprint })));
     return st.run({ withOperator: false, record: (_bytes, report) => {
-      const s = summarise(report);
-      const firstBad = report.checks.find((c) => c.status === 'failed');
-      this.record(EVENTS.selfTestRun, s.ok ? 'success' : 'failure', firstBad ? firstBad.id : '');
+      const o = selfTestOutcome(report);
+      this.record(EVENTS.selfTestRun, o.disposition, o.detail);
     } });
   }
 
@@ -731,7 +721,3 @@ function errorCode(e: unknown): string {
   return e instanceof ProtocolError ? e.code : e instanceof Error ? e.name : 'error';
 }
 
-/** Event details obey the log's rule (no long digit or hex runs); anything else is dropped, not refused. */
-function safeDetail(detail: string): string {
-  return checkDetail(detail) === undefined ? detail : '';
-}

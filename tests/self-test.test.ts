@@ -5,8 +5,13 @@ import * as assert from 'uvu/assert';
 import {
   SelfTest, flashCheck, clockCheck, batteryCheck, buttonsCheck, screenCheck, cardReaderCheck,
   journalCheck, eventLogCheck, keysCheck, electionCheck, encodeSelfTestReport, decodeSelfTestReport,
-  summarise, passed, failed, selfTestReportMessage, SelfTestRuns, type SelfTestReport,
+  summarise, passed, failed, selfTestReportMessage, SelfTestRuns, registerCommonChecks, selfTestOutcome, type SelfTestReport,
 } from '../runtime/self-test';
+import { SimFlash } from '../runtime/flash/sim';
+import { Journal } from '../runtime/journal';
+import { EventLog } from '../runtime/event-log';
+import { EVENTS } from '../runtime/events';
+import { nobleCrypto } from '../protocol/crypto/noble';
 import { SelfTestReport as SelfTestReportMessage } from '../protocol/wire/messages';
 import { VirtualClock } from '../runtime/virtual-clock';
 import type { CardReaderPort, DisplayPort, FlashPort } from '../runtime/ports';
@@ -302,6 +307,33 @@ test('the report fits the wire message self-test.report', async () => {
   assert.equal(msg.checks, [{ name: 'keys', ok: true, detail: 'passed 0 ms' }, { name: 'buttons', ok: false, detail: 'needs-operator 1000 ms: not pressed: 1' }]);
   assert.is(msg.passed, true); // needs-operator is not a failure
   assert.is(msg.finishedAtMs, WALL + report.totalMs);
+});
+
+test('common checks: flash (given a scratch block), journal judged on its record count, event-log chain, clock', async () => {
+  const flash = new SimFlash(10);
+  const clock = new VirtualClock();
+  const journal = Journal.open(flash, nobleCrypto, { firstBlock: 0, blockCount: 8 });
+  const log = EventLog.open(journal, nobleCrypto, clock);
+  log.record(EVENTS.boot, 'success', 'test');
+  let counted = -1;
+  const parts = { clock, flash, journal, log };
+  const st = registerCommonChecks(new SelfTest(clock, { device: 't' }), { ...parts, scratchBlock: 9 }, (n) => { counted = n; return passed(`${n} records`); });
+  assert.equal(st.list().map((c) => c.id), ['flash', 'journal', 'event-log', 'clock']);
+  const running = st.run();
+  await clock.advanceAsync(100);
+  const r = await running;
+  assert.ok(summarise(r).ok, JSON.stringify(r.checks));
+  assert.ok(counted >= 1 && counted === [...journal.records()].length, `judged ${counted} records`);
+  assert.is(r.checks[1].detail, `${counted} records`);
+  // No scratch block: no flash check. The device's judgement of the journal decides that check.
+  const bare = registerCommonChecks(new SelfTest(clock, { device: 't' }), { ...parts, scratchBlock: undefined }, () => failed('vote slots bad'));
+  assert.equal(bare.list().map((c) => c.id), ['journal', 'event-log', 'clock']);
+  const again = bare.run();
+  await clock.advanceAsync(100);
+  const r2 = await again;
+  assert.is(r2.checks[0].status, 'failed');
+  assert.equal(selfTestOutcome(r2), { disposition: 'failure', detail: 'journal' });
+  assert.equal(selfTestOutcome(r), { disposition: 'success', detail: '' });
 });
 
 test('registration refuses bad and duplicate ids', () => {
